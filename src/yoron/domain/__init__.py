@@ -1,0 +1,1 @@
+"""Pure rules of a discussion; see README.md in this folder."""

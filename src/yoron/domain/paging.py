@@ -1,0 +1,44 @@
+"""Opaque keyset cursors: the client hands back what the server gave it, nothing else."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import msgspec
+
+from yoron.domain.errors import Invalid
+from yoron.domain.model import Display, Sort
+
+MAX_CURSOR_CHARS = 512
+
+
+class Cursor(msgspec.Struct, array_like=True, frozen=True):
+    """Where the previous page stopped: the sort, the mode and the last row's key."""
+
+    sort: Sort
+    display: Display
+    key: float | int
+    id: int
+
+
+def encode_cursor(cursor: Cursor) -> str:
+    raw = msgspec.json.encode(cursor)
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def decode_cursor(text: str, sort: Sort, display: Display) -> Cursor:
+    """Decode a client's cursor, refusing anything the server did not make for this listing."""
+    bad = Invalid("bad_cursor", "This cursor is not valid for this listing.", "cursor")
+    if len(text) > MAX_CURSOR_CHARS:
+        raise bad
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        cursor = msgspec.json.decode(raw, type=Cursor)
+    except (binascii.Error, ValueError, msgspec.DecodeError):
+        raise bad from None
+    if cursor.sort is not sort or cursor.display is not display:
+        raise bad
+    if isinstance(cursor.key, float) and not (cursor.key == cursor.key and abs(cursor.key) < 1e300):
+        raise bad
+    return cursor

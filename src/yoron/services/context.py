@@ -1,0 +1,31 @@
+"""The ports and limits every use case is handed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from yoron.services.ports import Clock, Database, EventPublisher
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    comment_max_length: int = 10_000
+    author_name_max_length: int = 64
+    page_size_default: int = 50
+    page_size_max: int = 200
+    counts_max_keys: int = 100
+
+
+class NoEvents:
+    """A publisher that drops events, for tools that need none (the CLI, the demo)."""
+
+    def publish(self, topic: str, payload: dict[str, object]) -> None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    db: Database
+    clock: Clock
+    events: EventPublisher = field(default_factory=NoEvents)
+    limits: Limits = field(default_factory=Limits)

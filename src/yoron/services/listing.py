@@ -1,0 +1,124 @@
+"""Reading a thread: pages of comments in any sort, and the viewer's own state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from yoron.domain.errors import Invalid
+from yoron.domain.model import Comment, Display, Site, Sort, Thread, Viewer
+from yoron.domain.paging import Cursor, decode_cursor, encode_cursor
+from yoron.domain.rules import may_edit
+from yoron.services.context import Context
+from yoron.services.threads import access_thread
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page: in flat display, comments in sort order; nested, each root then its replies."""
+
+    thread: Thread
+    site: Site
+    sort: Sort
+    display: Display
+    items: list[Comment]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerState:
+    votes: dict[int, int]
+    editable: dict[int, int]
+    """Comment id -> the moment (Unix ms) its edit window closes."""
+
+
+def check_sort(value: str | None, default: Sort) -> Sort:
+    if value is None or value == "":
+        return default
+    try:
+        return Sort(value)
+    except ValueError:
+        choices = ", ".join(sort.value for sort in Sort)
+        raise Invalid("sort_invalid", f"sort is one of: {choices}.", "sort") from None
+
+
+def check_limit(ctx: Context, value: int | None) -> int:
+    if value is None:
+        return ctx.limits.page_size_default
+    if not 1 <= value <= ctx.limits.page_size_max:
+        raise Invalid("limit_invalid", f"limit is 1 to {ctx.limits.page_size_max}.", "limit")
+    return value
+
+
+def _sort_key(comment: Comment, sort: Sort) -> float | int:
+    from yoron.domain.ranking import controversy, wilson_lower_bound
+
+    if sort in (Sort.OLDEST, Sort.NEWEST):
+        return comment.created_at
+    if sort is Sort.TOP:
+        return comment.score
+    if sort is Sort.BEST:
+        return wilson_lower_bound(comment.up, comment.down)
+    return controversy(comment.up, comment.down)
+
+
+def tree_order(roots: list[Comment], replies: list[Comment]) -> list[Comment]:
+    """Each root followed by its replies, depth first, siblings oldest first."""
+    children: dict[int, list[Comment]] = {}
+    for reply in replies:
+        children.setdefault(reply.parent_id or 0, []).append(reply)
+    ordered: list[Comment] = []
+
+    def walk(comment: Comment) -> None:
+        ordered.append(comment)
+        for child in children.get(comment.id, ()):
+            walk(child)
+
+    for root in roots:
+        walk(root)
+    return ordered
+
+
+async def list_comments(
+    ctx: Context, thread_id: int, *, sort: str | None, cursor: str | None, limit: int | None
+) -> Page:
+    async with ctx.db.read() as tx:
+        thread = await access_thread(tx, thread_id)
+        site = await tx.sites.by_id(thread.site_id)
+        assert site is not None
+        display = site.policy.display
+        chosen = check_sort(sort, site.policy.default_sort)
+        size = check_limit(ctx, limit)
+        after = decode_cursor(cursor, chosen, display) if cursor else None
+        rows = await tx.comments.page(thread.id, chosen, display, after, size + 1)
+        more = len(rows) > size
+        rows = rows[:size]
+        if display is Display.NESTED:
+            items = tree_order(rows, await tx.comments.replies([row.id for row in rows]))
+        else:
+            items = rows
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = encode_cursor(Cursor(chosen, display, _sort_key(last, chosen), last.id))
+    return Page(thread, site, chosen, display, items, next_cursor)
+
+
+async def viewer_state(ctx: Context, thread_id: int, viewer: Viewer) -> ViewerState:
+    """The viewer's votes in the thread and the comments they may still change."""
+    if viewer.key is None:
+        async with ctx.db.read() as tx:
+            await access_thread(tx, thread_id)
+        return ViewerState({}, {})
+    now = ctx.clock()
+    async with ctx.db.read() as tx:
+        thread = await access_thread(tx, thread_id)
+        site = await tx.sites.by_id(thread.site_id)
+        assert site is not None
+        window = site.policy.edit_window_seconds * 1000
+        votes = await tx.votes.for_viewer(thread.id, viewer.key)
+        editable: dict[int, int] = {}
+        for comment_id in await tx.comments.editable(thread.id, viewer.key, now - window):
+            comment = await tx.comments.get(comment_id)
+            if comment is not None and may_edit(viewer, comment, site, now):
+                editable[comment.id] = comment.created_at + window
+    return ViewerState(votes, editable)

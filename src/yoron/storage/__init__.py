@@ -1,0 +1,1 @@
+"""Storage adapters: SQLAlchemy Core tables, Alembic migrations, SQLite and PostgreSQL drivers."""

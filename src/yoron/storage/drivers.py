@@ -1,0 +1,180 @@
+"""The two database drivers behind one small interface.
+
+SQLite runs synchronously on the event loop: its statements take microseconds
+and a thread bridge costs more than the query (DESIGN.md has the figures).
+One writer connection takes ``BEGIN IMMEDIATE`` transactions; reads use their
+own ``query_only`` connection. PostgreSQL goes through an asyncpg pool.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import asyncpg
+
+from yoron.storage.sql import DialectName, Statement, StatementCache
+
+Row = Any  # sqlite3.Row or asyncpg.Record: both index by column name
+
+
+class Session(Protocol):
+    """One connection inside (or outside) a transaction."""
+
+    dialect: DialectName
+
+    async def one(self, statement: Statement, **params: Any) -> Row | None: ...
+    async def all(self, statement: Statement, **params: Any) -> list[Row]: ...
+    async def value(self, statement: Statement, **params: Any) -> Any: ...
+    async def run(self, statement: Statement, **params: Any) -> None: ...
+
+
+class Driver(Protocol):
+    dialect: DialectName
+
+    def read(self) -> Any: ...
+    def write(self) -> Any: ...
+    async def close(self) -> None: ...
+
+
+class SqliteSession:
+    def __init__(self, connection: sqlite3.Connection, statements: StatementCache) -> None:
+        self.dialect: DialectName = "sqlite"
+        self._connection = connection
+        self._statements = statements
+
+    def _execute(self, statement: Statement, params: Mapping[str, Any]) -> sqlite3.Cursor:
+        compiled = self._statements[statement]
+        args = tuple(
+            json.dumps(value) if isinstance(value, list | tuple) else value
+            for value in compiled.args(params)
+        )
+        return self._connection.execute(compiled.sql, args)
+
+    async def one(self, statement: Statement, **params: Any) -> Row | None:
+        return self._execute(statement, params).fetchone()
+
+    async def all(self, statement: Statement, **params: Any) -> list[Row]:
+        return self._execute(statement, params).fetchall()
+
+    async def value(self, statement: Statement, **params: Any) -> Any:
+        row = self._execute(statement, params).fetchone()
+        return None if row is None else row[0]
+
+    async def run(self, statement: Statement, **params: Any) -> None:
+        self._execute(statement, params)
+
+
+def _sqlite_connect(path: str, *, synchronous: str, busy_timeout_ms: int, reader: bool) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute(f"PRAGMA synchronous = {synchronous}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA cache_size = -32000")
+    if reader:
+        connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
+class SqliteDriver:
+    """One writer and one reader connection per process, used without threads."""
+
+    def __init__(self, path: str, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000) -> None:
+        self.dialect: DialectName = "sqlite"
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._statements = StatementCache("sqlite")
+        options = {"synchronous": synchronous, "busy_timeout_ms": busy_timeout_ms}
+        self._writer = _sqlite_connect(path, reader=False, **options)  # type: ignore[arg-type]
+        self._reader = _sqlite_connect(path, reader=True, **options)  # type: ignore[arg-type]
+        self._write_session = SqliteSession(self._writer, self._statements)
+        self._read_session = SqliteSession(self._reader, self._statements)
+        self._in_write = False
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[SqliteSession]:
+        # Nothing inside a transaction suspends, so transactions never interleave;
+        # the flag turns a violation of that rule into a loud error.
+        if self._in_write:
+            raise RuntimeError("nested SQLite write transaction")
+        self._in_write = True
+        self._writer.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._write_session
+        except BaseException:
+            self._writer.execute("ROLLBACK")
+            raise
+        else:
+            self._writer.execute("COMMIT")
+        finally:
+            self._in_write = False
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqliteSession]:
+        yield self._read_session
+
+    async def close(self) -> None:
+        self._reader.close()
+        self._writer.close()
+
+
+class PgSession:
+    def __init__(self, connection: asyncpg.Connection, statements: StatementCache) -> None:
+        self.dialect: DialectName = "postgresql"
+        self._connection = connection
+        self._statements = statements
+
+    async def one(self, statement: Statement, **params: Any) -> Row | None:
+        compiled = self._statements[statement]
+        return await self._connection.fetchrow(compiled.sql, *compiled.args(params))
+
+    async def all(self, statement: Statement, **params: Any) -> list[Row]:
+        compiled = self._statements[statement]
+        return list(await self._connection.fetch(compiled.sql, *compiled.args(params)))
+
+    async def value(self, statement: Statement, **params: Any) -> Any:
+        compiled = self._statements[statement]
+        return await self._connection.fetchval(compiled.sql, *compiled.args(params))
+
+    async def run(self, statement: Statement, **params: Any) -> None:
+        compiled = self._statements[statement]
+        await self._connection.execute(compiled.sql, *compiled.args(params))
+
+
+def asyncpg_dsn(database_url: str) -> str:
+    for prefix in ("postgresql+asyncpg://", "postgres://"):
+        if database_url.startswith(prefix):
+            return "postgresql://" + database_url[len(prefix) :]
+    return database_url
+
+
+class PgDriver:
+    """An asyncpg pool; writes run in a transaction, reads on a pooled connection."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.dialect: DialectName = "postgresql"
+        self._pool = pool
+        self._statements = StatementCache("postgresql")
+
+    @classmethod
+    async def connect(cls, database_url: str, *, min_size: int = 2, max_size: int = 10) -> PgDriver:
+        pool = await asyncpg.create_pool(asyncpg_dsn(database_url), min_size=min_size, max_size=max_size)
+        return cls(pool)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[PgSession]:
+        async with self._pool.acquire() as connection, connection.transaction():
+            yield PgSession(connection, self._statements)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[PgSession]:
+        async with self._pool.acquire() as connection:
+            yield PgSession(connection, self._statements)
+
+    async def close(self) -> None:
+        await self._pool.close()

@@ -1,0 +1,158 @@
+"""Every SQL statement yoron runs, in one place, written once for both engines."""
+
+from __future__ import annotations
+
+from yoron.domain.model import Display, Sort
+from yoron.storage.sql import Statement
+
+SITE_COLUMNS = (
+    "id, slug, name, origins, guests_allowed, display, max_depth, default_sort,"
+    " edit_window_seconds, auto_create_threads, created_at"
+)
+THREAD_COLUMNS = "id, site_id, key, title, url, lead, state, comment_count, version, created_at"
+COMMENT_COLUMNS = (
+    "c.id, c.thread_id, c.parent_id, c.root_id, c.depth, c.owner, c.author_name, c.body, c.html,"
+    " c.state, c.up, c.down, c.score, c.best, c.controversy, c.reply_count, c.quote_source,"
+    " c.quote_comment_id, c.quote_verified, c.created_at, c.edited_at"
+)
+COMMENT_FROM = (
+    f"SELECT {COMMENT_COLUMNS}, p.author_name AS parent_name, p.state AS parent_state"
+    " FROM comments c LEFT JOIN comments p ON p.id = c.parent_id"
+)
+
+# --- meta
+get_meta = Statement("SELECT value FROM meta WHERE key = :key")
+put_meta = Statement("INSERT INTO meta (key, value) VALUES (:key, :value) ON CONFLICT (key) DO NOTHING")
+ping = Statement("SELECT 1")
+
+# --- sites
+insert_site = Statement(
+    "INSERT INTO sites (slug, name, origins, guests_allowed, display, max_depth, default_sort,"
+    " edit_window_seconds, auto_create_threads, api_key_hash, created_at)"
+    " VALUES (:slug, :name, :origins, :guests_allowed, :display, :max_depth, :default_sort,"
+    " :edit_window_seconds, :auto_create_threads, :api_key_hash, :created_at)"
+    f" RETURNING {SITE_COLUMNS}"
+)
+site_by_slug = Statement(f"SELECT {SITE_COLUMNS} FROM sites WHERE slug = :slug")
+site_by_id = Statement(f"SELECT {SITE_COLUMNS} FROM sites WHERE id = :id")
+all_sites = Statement(f"SELECT {SITE_COLUMNS} FROM sites ORDER BY slug")
+update_site = Statement(
+    "UPDATE sites SET name = :name, origins = :origins, guests_allowed = :guests_allowed,"
+    " display = :display, max_depth = :max_depth, default_sort = :default_sort,"
+    " edit_window_seconds = :edit_window_seconds, auto_create_threads = :auto_create_threads"
+    " WHERE id = :id"
+)
+site_api_key_hash = Statement("SELECT api_key_hash FROM sites WHERE id = :id")
+
+# --- threads
+thread_by_id = Statement(f"SELECT {THREAD_COLUMNS} FROM threads WHERE id = :id")
+thread_by_key = Statement(f"SELECT {THREAD_COLUMNS} FROM threads WHERE site_id = :site_id AND key = :key")
+insert_thread = Statement(
+    "INSERT INTO threads (site_id, key, title, url, lead, created_at)"
+    " VALUES (:site_id, :key, :title, :url, :lead, :created_at)"
+    f" ON CONFLICT (site_id, key) DO NOTHING RETURNING {THREAD_COLUMNS}"
+)
+thread_version = Statement("SELECT version FROM threads WHERE id = :id")
+touch_thread = Statement(
+    "UPDATE threads SET version = version + 1, comment_count = comment_count + :delta WHERE id = :id"
+)
+set_thread_state = Statement("UPDATE threads SET state = :state, version = version + 1 WHERE id = :id")
+thread_counts = Statement(
+    "SELECT key, comment_count FROM threads"
+    " WHERE site_id = :site_id AND key IN (SELECT value FROM json_each(:keys))",
+    postgresql="SELECT key, comment_count FROM threads WHERE site_id = :site_id AND key = ANY(:keys)",
+)
+
+# --- comments
+insert_comment = Statement(
+    "INSERT INTO comments (thread_id, parent_id, root_id, depth, owner, author_name, name_key,"
+    " body, html, state, listed, quote_source, quote_comment_id, quote_verified, ip_hash, created_at)"
+    " VALUES (:thread_id, :parent_id, :root_id, :depth, :owner, :author_name, :name_key,"
+    " :body, :html, :state, :listed, :quote_source, :quote_comment_id, :quote_verified, :ip_hash,"
+    " :created_at) RETURNING id"
+)
+comment_by_id = Statement(f"{COMMENT_FROM} WHERE c.id = :id")
+replies_of_roots = Statement(
+    f"{COMMENT_FROM} WHERE c.root_id IN (SELECT value FROM json_each(:root_ids)) AND c.listed = 1"
+    " ORDER BY c.created_at, c.id",
+    postgresql=f"{COMMENT_FROM} WHERE c.root_id = ANY(:root_ids) AND c.listed = 1"
+    " ORDER BY c.created_at, c.id",
+)
+participants = Statement(
+    "SELECT name_key, MAX(id) AS id FROM comments"
+    " WHERE thread_id = :thread_id AND state = 'published'"
+    " AND name_key IN (SELECT value FROM json_each(:keys)) GROUP BY name_key",
+    postgresql="SELECT name_key, MAX(id) AS id FROM comments"
+    " WHERE thread_id = :thread_id AND state = 'published' AND name_key = ANY(:keys)"
+    " GROUP BY name_key",
+)
+update_comment_body = Statement(
+    "UPDATE comments SET body = :body, html = :html, quote_source = :quote_source,"
+    " quote_comment_id = :quote_comment_id, quote_verified = :quote_verified, edited_at = :now"
+    " WHERE id = :id"
+)
+insert_revision = Statement(
+    "INSERT INTO comment_revisions (comment_id, body, html, written_at)"
+    " VALUES (:comment_id, :body, :html, :written_at)"
+)
+revisions_of = Statement(
+    "SELECT body, html, written_at FROM comment_revisions WHERE comment_id = :comment_id ORDER BY id"
+)
+set_comment_state = Statement("UPDATE comments SET state = :state, listed = :listed WHERE id = :id")
+blank_comment = Statement("UPDATE comments SET body = '', html = '' WHERE id = :id")
+add_replies = Statement("UPDATE comments SET reply_count = reply_count + :delta WHERE id = :id")
+lock_tally = Statement(
+    "SELECT up, down FROM comments WHERE id = :id",
+    postgresql="SELECT up, down FROM comments WHERE id = :id FOR UPDATE",
+)
+set_tally = Statement(
+    "UPDATE comments SET up = :up, down = :down, score = :score, best = :best,"
+    " controversy = :controversy WHERE id = :id"
+)
+editable_comments = Statement(
+    "SELECT id FROM comments WHERE owner = :owner AND thread_id = :thread_id"
+    " AND created_at >= :since AND state IN ('published', 'pending') ORDER BY id"
+)
+
+# --- votes
+get_vote = Statement("SELECT value FROM votes WHERE comment_id = :comment_id AND voter = :voter")
+put_vote = Statement(
+    "INSERT INTO votes (comment_id, voter, thread_id, value, updated_at)"
+    " VALUES (:comment_id, :voter, :thread_id, :value, :now)"
+    " ON CONFLICT (comment_id, voter) DO UPDATE SET value = excluded.value,"
+    " updated_at = excluded.updated_at"
+)
+votes_of_viewer = Statement(
+    "SELECT comment_id, value FROM votes WHERE thread_id = :thread_id AND voter = :voter AND value <> 0"
+)
+vote_totals = Statement(
+    "SELECT COALESCE(SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END), 0) AS up,"
+    " COALESCE(SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END), 0) AS down"
+    " FROM votes WHERE comment_id = :comment_id"
+)
+
+# --- listings: one statement per sort and display, each walking its partial index in order
+
+SORT_COLUMNS: dict[Sort, tuple[str, bool]] = {
+    Sort.OLDEST: ("created_at", False),
+    Sort.NEWEST: ("created_at", True),
+    Sort.TOP: ("score", True),
+    Sort.BEST: ("best", True),
+    Sort.CONTROVERSIAL: ("controversy", True),
+}
+
+
+def _listing(sort: Sort, display: Display) -> Statement:
+    column, descending = SORT_COLUMNS[sort]
+    lane = " AND c.parent_id IS NULL" if display is Display.NESTED else ""
+    direction, compare = (" DESC", "<") if descending else ("", ">")
+    return Statement(
+        f"{COMMENT_FROM} WHERE c.thread_id = :thread_id AND c.listed = 1{lane}"
+        f" AND (c.{column}, c.id) {compare} (:key, :after_id)"
+        f" ORDER BY c.{column}{direction}, c.id{direction} LIMIT :limit"
+    )
+
+
+LISTINGS: dict[tuple[Sort, Display], Statement] = {
+    (sort, display): _listing(sort, display) for sort in Sort for display in Display
+}

@@ -1,0 +1,377 @@
+"""Repository implementations over a driver session; one code path for both engines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from yoron.domain.model import (
+    Comment,
+    CommentState,
+    Display,
+    NewComment,
+    Quote,
+    QuoteSource,
+    Revision,
+    Site,
+    SitePolicy,
+    Sort,
+    Thread,
+    ThreadState,
+)
+from yoron.domain.paging import Cursor
+from yoron.domain.ranking import controversy, wilson_lower_bound
+from yoron.storage import queries as q
+from yoron.storage.drivers import Driver, Row, Session
+
+# First-page bounds for each sort: past every real key in the listing's direction.
+_INT_MAX = 2**31 - 1
+_FIRST_PAGE: dict[Sort, tuple[float | int, int]] = {
+    Sort.OLDEST: (-1, 0),
+    Sort.NEWEST: (2**62, 2**62),
+    Sort.TOP: (_INT_MAX, 2**62),
+    Sort.BEST: (float("inf"), 2**62),
+    Sort.CONTROVERSIAL: (float("inf"), 2**62),
+}
+
+
+def _site(row: Row) -> Site:
+    policy = SitePolicy(
+        guests_allowed=bool(row["guests_allowed"]),
+        display=Display(row["display"]),
+        max_depth=row["max_depth"],
+        default_sort=Sort(row["default_sort"]),
+        edit_window_seconds=row["edit_window_seconds"],
+        auto_create_threads=bool(row["auto_create_threads"]),
+    )
+    return Site(
+        id=row["id"],
+        slug=row["slug"],
+        name=row["name"],
+        origins=tuple(json.loads(row["origins"])),
+        policy=policy,
+        created_at=row["created_at"],
+    )
+
+
+def _thread(row: Row) -> Thread:
+    return Thread(
+        id=row["id"],
+        site_id=row["site_id"],
+        key=row["key"],
+        title=row["title"],
+        url=row["url"],
+        lead=row["lead"],
+        state=ThreadState(row["state"]),
+        comment_count=row["comment_count"],
+        version=row["version"],
+        created_at=row["created_at"],
+    )
+
+
+def _comment(row: Row) -> Comment:
+    source = row["quote_source"]
+    quote = (
+        Quote(QuoteSource(source), row["quote_comment_id"], bool(row["quote_verified"]))
+        if source
+        else None
+    )
+    parent_name = row["parent_name"] if row["parent_state"] == "published" else None
+    return Comment(
+        id=row["id"],
+        thread_id=row["thread_id"],
+        parent_id=row["parent_id"],
+        root_id=row["root_id"] or row["id"],
+        depth=row["depth"],
+        owner=row["owner"],
+        author_name=row["author_name"],
+        body=row["body"],
+        html=row["html"],
+        state=CommentState(row["state"]),
+        up=row["up"],
+        down=row["down"],
+        reply_count=row["reply_count"],
+        created_at=row["created_at"],
+        edited_at=row["edited_at"],
+        quote=quote,
+        in_reply_to=parent_name,
+    )
+
+
+def _policy_params(policy: SitePolicy) -> dict[str, Any]:
+    return {
+        "guests_allowed": int(policy.guests_allowed),
+        "display": policy.display.value,
+        "max_depth": policy.max_depth,
+        "default_sort": policy.default_sort.value,
+        "edit_window_seconds": policy.edit_window_seconds,
+        "auto_create_threads": int(policy.auto_create_threads),
+    }
+
+
+def _quote_params(quote: Quote | None) -> dict[str, Any]:
+    if quote is None:
+        return {"quote_source": None, "quote_comment_id": None, "quote_verified": None}
+    return {
+        "quote_source": quote.source.value,
+        "quote_comment_id": quote.comment_id,
+        "quote_verified": int(quote.verified),
+    }
+
+
+class SqlSites:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    async def add(
+        self, slug: str, name: str, origins: Sequence[str], policy: SitePolicy, api_key_hash: str, now: int
+    ) -> Site:
+        row = await self._s.one(
+            q.insert_site,
+            slug=slug,
+            name=name,
+            origins=json.dumps(list(origins)),
+            api_key_hash=api_key_hash,
+            created_at=now,
+            **_policy_params(policy),
+        )
+        return _site(row)
+
+    async def by_slug(self, slug: str) -> Site | None:
+        row = await self._s.one(q.site_by_slug, slug=slug)
+        return None if row is None else _site(row)
+
+    async def by_id(self, site_id: int) -> Site | None:
+        row = await self._s.one(q.site_by_id, id=site_id)
+        return None if row is None else _site(row)
+
+    async def all(self) -> list[Site]:
+        return [_site(row) for row in await self._s.all(q.all_sites)]
+
+    async def update(self, site_id: int, name: str, origins: Sequence[str], policy: SitePolicy) -> None:
+        await self._s.run(
+            q.update_site, id=site_id, name=name, origins=json.dumps(list(origins)), **_policy_params(policy)
+        )
+
+    async def api_key_hash(self, site_id: int) -> str:
+        return str(await self._s.value(q.site_api_key_hash, id=site_id) or "")
+
+
+class SqlThreads:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    async def by_id(self, thread_id: int) -> Thread | None:
+        row = await self._s.one(q.thread_by_id, id=thread_id)
+        return None if row is None else _thread(row)
+
+    async def by_key(self, site_id: int, key: str) -> Thread | None:
+        row = await self._s.one(q.thread_by_key, site_id=site_id, key=key)
+        return None if row is None else _thread(row)
+
+    async def add(self, site_id: int, key: str, title: str, url: str, lead: str, now: int) -> Thread:
+        """Find-or-create, safe against a concurrent creator of the same key."""
+        row = await self._s.one(
+            q.insert_thread, site_id=site_id, key=key, title=title, url=url, lead=lead, created_at=now
+        )
+        if row is None:
+            row = await self._s.one(q.thread_by_key, site_id=site_id, key=key)
+        return _thread(row)
+
+    async def version(self, thread_id: int) -> int | None:
+        value = await self._s.value(q.thread_version, id=thread_id)
+        return None if value is None else int(value)
+
+    async def touch(self, thread_id: int, comment_delta: int = 0) -> None:
+        await self._s.run(q.touch_thread, id=thread_id, delta=comment_delta)
+
+    async def set_state(self, thread_id: int, state: ThreadState) -> None:
+        await self._s.run(q.set_thread_state, id=thread_id, state=state.value)
+
+    async def counts(self, site_id: int, keys: Sequence[str]) -> dict[str, int]:
+        rows = await self._s.all(q.thread_counts, site_id=site_id, keys=list(keys))
+        return {row["key"]: row["comment_count"] for row in rows}
+
+
+class SqlComments:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    async def add(self, comment: NewComment) -> int:
+        listed = comment.state is CommentState.PUBLISHED
+        return int(
+            await self._s.value(
+                q.insert_comment,
+                thread_id=comment.thread_id,
+                parent_id=comment.parent_id,
+                root_id=comment.root_id,
+                depth=comment.depth,
+                owner=comment.owner,
+                author_name=comment.author_name,
+                name_key=comment.name_key,
+                body=comment.body,
+                html=comment.html,
+                state=comment.state.value,
+                listed=int(listed),
+                ip_hash=comment.ip_hash,
+                created_at=comment.created_at,
+                **_quote_params(comment.quote),
+            )
+        )
+
+    async def get(self, comment_id: int) -> Comment | None:
+        row = await self._s.one(q.comment_by_id, id=comment_id)
+        return None if row is None else _comment(row)
+
+    async def page(
+        self, thread_id: int, sort: Sort, display: Display, after: Cursor | None, limit: int
+    ) -> list[Comment]:
+        key, after_id = (after.key, after.id) if after else _FIRST_PAGE[sort]
+        if sort in (Sort.BEST, Sort.CONTROVERSIAL):
+            key = float(key)
+        rows = await self._s.all(
+            q.LISTINGS[sort, display], thread_id=thread_id, key=key, after_id=after_id, limit=limit
+        )
+        return [_comment(row) for row in rows]
+
+    async def replies(self, root_ids: Sequence[int]) -> list[Comment]:
+        if not root_ids:
+            return []
+        rows = await self._s.all(q.replies_of_roots, root_ids=list(root_ids))
+        return [_comment(row) for row in rows]
+
+    async def participants(self, thread_id: int, name_keys: Sequence[str]) -> dict[str, int]:
+        if not name_keys:
+            return {}
+        rows = await self._s.all(q.participants, thread_id=thread_id, keys=list(name_keys))
+        return {row["name_key"]: row["id"] for row in rows}
+
+    async def update_body(self, comment_id: int, body: str, html: str, quote: Quote | None, now: int) -> None:
+        await self._s.run(q.update_comment_body, id=comment_id, body=body, html=html, now=now, **_quote_params(quote))
+
+    async def add_revision(self, comment_id: int, revision: Revision) -> None:
+        await self._s.run(
+            q.insert_revision,
+            comment_id=comment_id,
+            body=revision.body,
+            html=revision.html,
+            written_at=revision.written_at,
+        )
+
+    async def revisions(self, comment_id: int) -> list[Revision]:
+        rows = await self._s.all(q.revisions_of, comment_id=comment_id)
+        return [Revision(row["body"], row["html"], row["written_at"]) for row in rows]
+
+    async def set_state(self, comment_id: int, state: CommentState, listed: bool, blank: bool) -> None:
+        await self._s.run(q.set_comment_state, id=comment_id, state=state.value, listed=int(listed))
+        if blank:
+            await self._s.run(q.blank_comment, id=comment_id)
+
+    async def add_replies(self, comment_id: int, delta: int) -> None:
+        await self._s.run(q.add_replies, id=comment_id, delta=delta)
+
+    async def lock_tally(self, comment_id: int) -> tuple[int, int] | None:
+        row = await self._s.one(q.lock_tally, id=comment_id)
+        return None if row is None else (row["up"], row["down"])
+
+    async def set_tally(self, comment_id: int, up: int, down: int) -> None:
+        await self._s.run(
+            q.set_tally,
+            id=comment_id,
+            up=up,
+            down=down,
+            score=up - down,
+            best=wilson_lower_bound(up, down),
+            controversy=controversy(up, down),
+        )
+
+    async def editable(self, thread_id: int, owner: str, since: int) -> list[int]:
+        rows = await self._s.all(q.editable_comments, thread_id=thread_id, owner=owner, since=since)
+        return [row["id"] for row in rows]
+
+
+class SqlVotes:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    async def get(self, comment_id: int, voter: str) -> int:
+        value = await self._s.value(q.get_vote, comment_id=comment_id, voter=voter)
+        return int(value or 0)
+
+    async def put(self, comment_id: int, voter: str, thread_id: int, value: int, now: int) -> None:
+        await self._s.run(
+            q.put_vote, comment_id=comment_id, voter=voter, thread_id=thread_id, value=value, now=now
+        )
+
+    async def for_viewer(self, thread_id: int, voter: str) -> dict[int, int]:
+        rows = await self._s.all(q.votes_of_viewer, thread_id=thread_id, voter=voter)
+        return {row["comment_id"]: row["value"] for row in rows}
+
+    async def totals(self, comment_id: int) -> tuple[int, int]:
+        row = await self._s.one(q.vote_totals, comment_id=comment_id)
+        return (int(row["up"]), int(row["down"])) if row else (0, 0)
+
+
+class SqlTx:
+    """The repositories bound to one session."""
+
+    __slots__ = ("comments", "session", "sites", "threads", "votes")
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.sites = SqlSites(session)
+        self.threads = SqlThreads(session)
+        self.comments = SqlComments(session)
+        self.votes = SqlVotes(session)
+
+
+class SqlDatabase:
+    """The ``Database`` port over either driver."""
+
+    def __init__(self, driver: Driver) -> None:
+        self.driver = driver
+        self.dialect = driver.dialect
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqlTx]:
+        async with self.driver.read() as session:
+            yield SqlTx(session)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[SqlTx]:
+        async with self.driver.write() as session:
+            yield SqlTx(session)
+
+    async def ping(self) -> bool:
+        async with self.driver.read() as session:
+            return bool(await session.value(q.ping))
+
+    async def instance_secret(self, candidate: str) -> str:
+        """The secret stored in the database, created from ``candidate`` on first use."""
+        async with self.driver.write() as session:
+            await session.run(q.put_meta, key="instance_secret", value=candidate)
+            return str(await session.value(q.get_meta, key="instance_secret"))
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+
+async def open_database(database_url: str, **options: Any) -> SqlDatabase:
+    """Open the database a URL names; ``options`` are the driver's tuning settings."""
+    from yoron.storage.drivers import PgDriver, SqliteDriver
+
+    if database_url.startswith("sqlite:///"):
+        path = database_url.split(":///", 1)[1]
+        return SqlDatabase(
+            SqliteDriver(
+                path,
+                synchronous=options.get("sqlite_synchronous", "FULL"),
+                busy_timeout_ms=options.get("sqlite_busy_timeout_ms", 5000),
+            )
+        )
+    driver = await PgDriver.connect(
+        database_url, min_size=options.get("pg_pool_min", 2), max_size=options.get("pg_pool_max", 10)
+    )
+    return SqlDatabase(driver)

@@ -1,0 +1,113 @@
+"""Shared fixtures: a real database on each engine, a clock tests can move, factories."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from yoron.services.context import Context, Limits
+from yoron.storage import migrate
+from yoron.storage.repositories import SqlDatabase, open_database
+
+PG_ADMIN_URL = os.environ.get("YORON_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+ENGINES = ["sqlite", "postgresql"]
+
+
+class Clock:
+    """A clock the test controls, in Unix milliseconds."""
+
+    def __init__(self, now: int = 1_790_000_000_000) -> None:
+        self.now = now
+
+    def __call__(self) -> int:
+        self.now += 1
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += int(seconds * 1000)
+
+
+async def _pg_available() -> bool:
+    try:
+        connection = await asyncpg.connect(PG_ADMIN_URL, timeout=3)
+    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+        return False
+    await connection.close()
+    return True
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for the session; skipped without a server unless CI is set."""
+    if not asyncio.run(_pg_available()):
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI and did not answer at {PG_ADMIN_URL}")
+        pytest.skip("PostgreSQL is not running here")
+    name = f"yoron_test_{uuid.uuid4().hex[:10]}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(PG_ADMIN_URL)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    migrate.upgrade(url)
+    yield url
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+TABLES = "comment_revisions, votes, comments, threads, sites, meta"
+
+
+async def _reset_pg(url: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty, migrated database on each engine."""
+    if request.param == "sqlite":
+        path = tmp_path / "yoron.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_url")
+    asyncio.run(_reset_pg(url))
+    return url
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[SqlDatabase]:
+    database = await open_database(database_url)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def ctx(db: SqlDatabase, clock: Clock) -> Context:
+    return Context(db=db, clock=clock, limits=Limits(comment_max_length=2000))
