@@ -11,10 +11,16 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
 
+from yoron.domain.model import SitePolicy
 from yoron.services.context import Context, Limits
+from yoron.services.sites import do_add_site
+from yoron.settings import Settings, load_settings
 from yoron.storage import migrate
 from yoron.storage.repositories import SqlDatabase, open_database
+from yoron.web import create_app
 
 PG_ADMIN_URL = os.environ.get("YORON_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ENGINES = ["sqlite", "postgresql"]
@@ -111,3 +117,29 @@ def clock() -> Clock:
 @pytest.fixture
 def ctx(db: SqlDatabase, clock: Clock) -> Context:
     return Context(db=db, clock=clock, limits=Limits(comment_max_length=2000))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return load_settings(environ={}, database_url=database_url, secret_key="test-secret")
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """The whole app, in process, over a real database."""
+    app = create_app(settings, prepared=True)
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def site_key(settings: Settings) -> str:
+    """Create the site 'news' (origin https://news.example) and return its API key."""
+    database = await open_database(settings.database_url)
+    try:
+        _site, key = await do_add_site(
+            Context(db=database, clock=Clock()), "news", "News", ["https://news.example"], SitePolicy()
+        )
+    finally:
+        await database.close()
+    return key

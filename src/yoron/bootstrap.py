@@ -1,0 +1,93 @@
+"""The composition root: settings in, adapters and the use-case context out."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import msgspec
+from typing import TypeVar
+
+from yoron.services.context import Context, Limits
+from yoron.services.events import LocalEvents
+from yoron.settings import Settings
+from yoron.storage import migrate
+from yoron.storage.repositories import SqlDatabase, open_database
+
+T = TypeVar("T")
+
+
+def clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def limits_from(settings: Settings) -> Limits:
+    return Limits(
+        comment_max_length=settings.comment_max_length,
+        author_name_max_length=settings.author_name_max_length,
+        page_size_default=settings.page_size_default,
+        page_size_max=settings.page_size_max,
+        counts_max_keys=settings.counts_max_keys,
+    )
+
+
+async def open_db(settings: Settings) -> SqlDatabase:
+    return await open_database(
+        settings.database_url,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        pg_pool_min=settings.pg_pool_min,
+        pg_pool_max=settings.pg_pool_max,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """Everything a running yoron holds: built once per process, closed on shutdown."""
+
+    settings: Settings
+    ctx: Context
+    db: SqlDatabase
+    events: LocalEvents
+
+
+async def start(settings: Settings) -> Runtime:
+    db = await open_db(settings)
+    events = LocalEvents()
+    ctx = Context(db=db, clock=clock_ms, events=events, limits=limits_from(settings))
+    return Runtime(settings=settings, ctx=ctx, db=db, events=events)
+
+
+def run_sync(make: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine to completion from sync code, even when a loop is already running."""
+
+    async def main() -> T:
+        return await make()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(main())
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
+
+
+def prepare(settings: Settings, *, migrate_db: bool = True) -> Settings:
+    """Migrate the database and fill in the instance secret; run once before serving."""
+    if migrate_db:
+        migrate.upgrade(settings.database_url)
+    if settings.secret_key:
+        return settings
+
+    async def secret() -> str:
+        db = await open_db(settings)
+        try:
+            return await db.instance_secret(secrets.token_urlsafe(32))
+        finally:
+            await db.close()
+
+    return msgspec.structs.replace(settings, secret_key=run_sync(secret))

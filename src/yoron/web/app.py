@@ -1,0 +1,83 @@
+"""``create_app(settings)``: the Litestar application, its lifespan and its middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+
+from yoron import __version__, bootstrap
+from yoron.settings import Settings, load_settings
+from yoron.web import api, pages
+from yoron.web.cache import PageCache
+from yoron.web.errors import EXCEPTION_HANDLERS, error_response
+from yoron.web.paths import STATIC, TEMPLATES
+
+JSON_WRITE_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def _require_json(request: Request[Any, Any, Any]) -> Response[bytes] | None:
+    """API writes must be JSON: a cross-site form cannot send it, which keeps cookies safe."""
+    if request.method in JSON_WRITE_METHODS and request.url.path.startswith("/api/"):
+        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media_type != "application/json":
+            return error_response(
+                415, "unsupported_media_type", "Send the request body as application/json."
+            )
+    return None
+
+
+def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
+    """Build the application; unless ``prepared``, migrate the database and settle the secret first."""
+    if not prepared or not settings.secret_key:
+        settings = bootstrap.prepare(settings, migrate_db=not prepared)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        runtime = await bootstrap.start(settings)
+        app.state.runtime = runtime
+        app.state.page_cache = PageCache(settings.page_cache_entries)
+        try:
+            yield
+        finally:
+            await runtime.db.close()
+
+    return Litestar(
+        route_handlers=[
+            *api.ROUTES,
+            *pages.ROUTES,
+            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+        ],
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        before_request=_require_json,
+        request_max_body_size=settings.request_max_bytes,
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="yoron_csrf",
+            cookie_httponly=True,
+            cookie_secure=settings.cookie_secure == "always",
+            exclude=["/api/"],
+        ),
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(
+            title="yoron",
+            version=__version__,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        debug=False,
+    )
+
+
+def create_app_from_env() -> Litestar:
+    """Entry point for granian's ``--factory``: settings from the file and environment."""
+    return create_app(load_settings(), prepared=True)

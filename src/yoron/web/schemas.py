@@ -1,0 +1,195 @@
+"""What the JSON API accepts and returns."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta, Struct
+
+from yoron.domain.model import Comment, CommentState, Thread
+from yoron.domain.ranking import tally
+from yoron.services.listing import Page, ViewerState
+from yoron.services.votes import VoteResult
+
+MAX_ID = 2**62
+Id = Annotated[int, Meta(ge=1, le=MAX_ID)]
+
+
+class ThreadIn(Struct):
+    site: str
+    key: str
+    title: str
+    url: str
+    lead: str | None = None
+
+
+class CommentIn(Struct):
+    body: str
+    parent_id: Id | None = None
+    author_name: str | None = None
+    quote_of: Annotated[int, Meta(ge=1, le=MAX_ID)] | str | None = None
+
+
+class EditIn(Struct):
+    body: str
+
+
+class VoteIn(Struct):
+    value: int
+
+
+class PreviewIn(Struct):
+    body: str
+
+
+class ThreadOut(Struct):
+    id: int
+    site_id: int
+    key: str
+    title: str
+    url: str
+    lead: str
+    state: str
+    comment_count: int
+    created_at: datetime
+
+
+class AuthorOut(Struct):
+    name: str | None
+
+
+class ParentOut(Struct):
+    id: int
+    name: str | None
+
+
+class QuoteOut(Struct):
+    source: str
+    comment_id: int | None
+    verified: bool
+
+
+class CommentOut(Struct):
+    id: int
+    thread_id: int
+    parent_id: int | None
+    depth: int
+    author: AuthorOut
+    html: str
+    state: str
+    up: int
+    down: int
+    score: int
+    tally: str
+    reply_count: int
+    created_at: datetime
+    edited_at: datetime | None
+    in_reply_to: ParentOut | None
+    quote: QuoteOut | None
+
+
+class PageOut(Struct):
+    thread_id: int
+    sort: str
+    display: str
+    max_depth: int
+    items: list[CommentOut]
+    next_cursor: str | None
+
+
+class ViewerOut(Struct):
+    votes: dict[str, int]
+    editable: dict[str, datetime]
+
+
+class VoteOut(Struct):
+    up: int
+    down: int
+    score: int
+    tally: str
+    my_vote: int
+
+
+class PreviewOut(Struct):
+    html: str
+
+
+class CountsOut(Struct):
+    counts: dict[str, int]
+
+
+class ErrorBody(Struct):
+    code: str
+    message: str
+    field: str | None
+
+
+class ErrorOut(Struct):
+    error: ErrorBody
+
+
+def when(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def thread_out(thread: Thread) -> ThreadOut:
+    return ThreadOut(
+        id=thread.id,
+        site_id=thread.site_id,
+        key=thread.key,
+        title=thread.title,
+        url=thread.url,
+        lead=thread.lead,
+        state=thread.state.value,
+        comment_count=thread.comment_count,
+        created_at=when(thread.created_at),
+    )
+
+
+def comment_out(comment: Comment) -> CommentOut:
+    deleted = comment.state is CommentState.DELETED
+    quote = comment.quote
+    return CommentOut(
+        id=comment.id,
+        thread_id=comment.thread_id,
+        parent_id=comment.parent_id,
+        depth=comment.depth,
+        author=AuthorOut(None if deleted else comment.author_name),
+        html="" if deleted else comment.html,
+        state=comment.state.value,
+        up=comment.up,
+        down=comment.down,
+        score=comment.score,
+        tally=tally(comment.up, comment.down),
+        reply_count=comment.reply_count,
+        created_at=when(comment.created_at),
+        edited_at=when(comment.edited_at) if comment.edited_at else None,
+        in_reply_to=ParentOut(comment.parent_id, comment.in_reply_to) if comment.parent_id else None,
+        quote=QuoteOut(quote.source.value, quote.comment_id, quote.verified) if quote and not deleted else None,
+    )
+
+
+def page_bytes(page: Page) -> bytes:
+    return msgspec.json.encode(
+        PageOut(
+            thread_id=page.thread.id,
+            sort=page.sort.value,
+            display=page.display.value,
+            max_depth=page.site.policy.max_depth,
+            items=[comment_out(item) for item in page.items],
+            next_cursor=page.next_cursor,
+        )
+    )
+
+
+def viewer_out(state: ViewerState) -> ViewerOut:
+    return ViewerOut(
+        votes={str(key): value for key, value in state.votes.items()},
+        editable={str(key): when(deadline) for key, deadline in state.editable.items()},
+    )
+
+
+def vote_out(result: VoteResult) -> VoteOut:
+    return VoteOut(result.up, result.down, result.score, tally(result.up, result.down), result.my_vote)
