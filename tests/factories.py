@@ -17,13 +17,20 @@ def viewer(name: str | None = None) -> Viewer:
 
 async def make_site(ctx: Context, slug: str = "news", **policy: object) -> Site:
     site, _key = await sites.do_add_site(
-        ctx, slug, slug.title(), ["https://news.example"], SitePolicy(**policy)  # type: ignore[arg-type]
+        ctx,
+        slug,
+        slug.title(),
+        ["https://news.example"],
+        SitePolicy(**policy),  # type: ignore[arg-type]
     )
     return site
 
 
 async def make_thread(
-    ctx: Context, site: Site, key: str = "article-1", lead: str = "The council voted to close the old bridge on Monday."
+    ctx: Context,
+    site: Site,
+    key: str = "article-1",
+    lead: str = "The council voted to close the old bridge on Monday.",
 ) -> Thread:
     thread, _created = await threads.do_find_or_create_thread(
         ctx, site.slug, key, "Bridge to close", f"https://news.example/{key}", lead

@@ -8,9 +8,9 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import msgspec
-from typing import TypeVar
 
 from yoron.services.context import Context, Limits
 from yoron.services.events import LocalEvents

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -50,7 +49,9 @@ async def test_full_discussion_through_the_api(client: Client, site_key: str) ->
     thread = created.json()
     again = await client.post("/api/v1/threads", json=ARTICLE)
     assert again.status_code == 200 and again.json()["id"] == thread["id"]
-    assert (await client.get("/api/v1/threads", params={"site": "news", "key": "cms-42"})).json()["id"] == thread["id"]
+    assert (await client.get("/api/v1/threads", params={"site": "news", "key": "cms-42"})).json()[
+        "id"
+    ] == thread["id"]
 
     first = await _post(client, thread["id"], body="The bridge *was* unsafe.", author_name="Ann")
     assert first.status_code == 201
@@ -59,7 +60,10 @@ async def test_full_discussion_through_the_api(client: Client, site_key: str) ->
     assert "yoron_device" in first.headers.get("set-cookie", "")
 
     quote = await _post(
-        client, thread["id"], body="> voted on Monday to close\n\nGood.", quote_of="article",
+        client,
+        thread["id"],
+        body="> voted on Monday to close\n\nGood.",
+        quote_of="article",
         parent_id=comment["id"],
     )
     assert quote.status_code == 201
@@ -96,7 +100,9 @@ async def test_full_discussion_through_the_api(client: Client, site_key: str) ->
     assert counts.json() == {"counts": {"cms-42": 1, "nope": 0}}
 
 
-async def test_comment_pages_are_identical_for_every_viewer_and_revalidate(client: Client, site_key: str) -> None:
+async def test_comment_pages_are_identical_for_every_viewer_and_revalidate(
+    client: Client, site_key: str
+) -> None:
     thread = await _thread(client)
     await _post(client, thread["id"], body="hello")
     url = f"/api/v1/threads/{thread['id']}/comments"
@@ -116,7 +122,9 @@ async def test_thread_creation_needs_auto_create_or_the_api_key(client: Client, 
     off_site = dict(ARTICLE, key="elsewhere", url="https://evil.example/x")
     refused = await client.post("/api/v1/threads", json=off_site)
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "url_not_on_site"
-    allowed = await client.post("/api/v1/threads", json=off_site, headers={"authorization": f"Bearer {site_key}"})
+    allowed = await client.post(
+        "/api/v1/threads", json=off_site, headers={"authorization": f"Bearer {site_key}"}
+    )
     assert allowed.status_code == 201
 
 

@@ -11,7 +11,13 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 Client = AsyncTestClient[Litestar]
-ARTICLE = {"site": "news", "key": "k1", "title": "T", "url": "https://news.example/a", "lead": "Some lead text."}
+ARTICLE = {
+    "site": "news",
+    "key": "k1",
+    "title": "T",
+    "url": "https://news.example/a",
+    "lead": "Some lead text.",
+}
 
 
 def assert_error(response: Any, status: int, code: str | None = None, field: str | None = None) -> None:
@@ -44,7 +50,9 @@ async def test_malformed_and_mistyped_bodies(client: Client, thread_id: int) -> 
     assert_error(await client.post(url, json={"body": "x", "author_name": "A", "parent_id": "one"}), 400)
     assert_error(await client.post(url, json={"body": "x", "author_name": "A", "parent_id": 2**80}), 400)
     assert_error(await client.post(url, json={"body": "x", "author_name": "A", "quote_of": 1.5}), 400)
-    assert_error(await client.post(url, json={"body": "x" * 10_001, "author_name": "A"}), 400, "body_too_long", "body")
+    assert_error(
+        await client.post(url, json={"body": "x" * 10_001, "author_name": "A"}), 400, "body_too_long", "body"
+    )
     assert_error(await client.post(url, json={"body": " ", "author_name": "A"}), 400, "body_empty", "body")
     assert_error(await client.post(url, json={"body": "x"}), 400, "author_name_empty", "author_name")
     assert_error(await client.post(url, data={"body": "x", "author_name": "A"}), 415)
@@ -58,13 +66,17 @@ async def test_unknown_ids_and_bad_paths(client: Client, thread_id: int) -> None
     assert_error(await client.get("/api/v1/threads/0"), 400)
     assert_error(await client.get("/api/v1/threads/abc"), 404)
     assert_error(await client.get("/api/v1/threads", params={"site": "news", "key": "nope"}), 404)
-    assert_error(await client.get("/api/v1/threads", params={"site": "nosite", "key": "k1"}), 404, "site_not_found")
+    assert_error(
+        await client.get("/api/v1/threads", params={"site": "nosite", "key": "k1"}), 404, "site_not_found"
+    )
     assert_error(await client.get("/api/v1/threads"), 400)
     assert_error(await client.get("/api/v1/comments/424242"), 404, "comment_not_found")
     assert_error(await client.patch("/api/v1/comments/424242", json={"body": "x"}), 404)
     assert_error(await client.delete("/api/v1/comments/424242"), 404)
     assert_error(await client.put("/api/v1/comments/424242/vote", json={"value": 1}), 404)
-    assert_error(await client.post("/api/v1/threads/999999/comments", json={"body": "x", "author_name": "A"}), 404)
+    assert_error(
+        await client.post("/api/v1/threads/999999/comments", json={"body": "x", "author_name": "A"}), 404
+    )
     assert_error(await client.get("/api/v1/nothing-here"), 404, "not_found")
     assert_error(await client.delete(f"/api/v1/threads/{thread_id}"), 405)
 
@@ -84,13 +96,17 @@ async def test_bad_listing_parameters(client: Client, thread_id: int) -> None:
 
 
 async def test_bad_votes_edits_and_counts(client: Client, thread_id: int) -> None:
-    posted = await client.post(f"/api/v1/threads/{thread_id}/comments", json={"body": "x", "author_name": "A"})
+    posted = await client.post(
+        f"/api/v1/threads/{thread_id}/comments", json={"body": "x", "author_name": "A"}
+    )
     comment_id = posted.json()["id"]
     for value in (2, "up", None, 0.5, [1]):
         assert_error(await client.put(f"/api/v1/comments/{comment_id}/vote", json={"value": value}), 400)
     assert_error(await client.patch(f"/api/v1/comments/{comment_id}", json={"body": ""}), 400, "body_empty")
     client.cookies.clear()
-    assert_error(await client.patch(f"/api/v1/comments/{comment_id}", json={"body": "mine now"}), 403, "not_author")
+    assert_error(
+        await client.patch(f"/api/v1/comments/{comment_id}", json={"body": "mine now"}), 403, "not_author"
+    )
     assert_error(await client.delete(f"/api/v1/comments/{comment_id}"), 403)
     forged = {"x-yoron-device": "abc.def"}
     assert_error(await client.delete(f"/api/v1/comments/{comment_id}", headers=forged), 403)

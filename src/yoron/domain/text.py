@@ -18,7 +18,18 @@ from markdown_it.token import Token
 LINK_REL = "nofollow ugc noopener"
 
 _ALLOWED_TAGS = {
-    "p", "br", "em", "strong", "a", "code", "pre", "blockquote", "ul", "ol", "li", "s",
+    "p",
+    "br",
+    "em",
+    "strong",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "s",
 }
 _ALLOWED_CLASSES = {
     "a": {"mention"},

@@ -85,15 +85,13 @@ async def _render(
 ) -> tuple[text.Rendered, Quote | None]:
     draft = text.analyze(body)
     if quote_of is not None and not draft.quotes:
-        raise Invalid("quote_missing", "quote_of needs a quote (lines starting with >) in the body.", "quote_of")
+        raise Invalid(
+            "quote_missing", "quote_of needs a quote (lines starting with >) in the body.", "quote_of"
+        )
     context = await _quote_context(tx, thread, quote_of) if quote_of else None
     mentions = await tx.comments.participants(thread.id, sorted(draft.mention_keys))
     rendered = text.render(body, mentions, context)
-    quote = (
-        Quote(quote_of.source, quote_of.comment_id, bool(rendered.quote_verified))
-        if quote_of
-        else None
-    )
+    quote = Quote(quote_of.source, quote_of.comment_id, bool(rendered.quote_verified)) if quote_of else None
     return rendered, quote
 
 

@@ -21,7 +21,7 @@ class LocalEvents:
         for listener in list(self._listeners):
             try:
                 listener(topic, payload)
-            except Exception:  # noqa: BLE001 - a listener's bug must not undo a committed write
+            except Exception:
                 import logging
 
                 logging.getLogger("yoron.events").exception("event listener failed on %s", topic)

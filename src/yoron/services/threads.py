@@ -58,9 +58,7 @@ async def do_find_or_create_thread(
         return existing, False
     admin = await is_site_admin(ctx, site, api_key)
     if not (admin or site.policy.auto_create_threads):
-        raise Forbidden(
-            "thread_creation_forbidden", "This site creates threads only with its API key.", None
-        )
+        raise Forbidden("thread_creation_forbidden", "This site creates threads only with its API key.", None)
     url = check_url(url) if admin else check_url_on_site(url, site)
     async with ctx.db.write() as tx:
         thread = await tx.threads.add(site.id, key, title, url, lead_text, ctx.clock())

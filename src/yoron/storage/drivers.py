@@ -50,8 +50,7 @@ class SqliteSession:
     def _execute(self, statement: Statement, params: Mapping[str, Any]) -> sqlite3.Cursor:
         compiled = self._statements[statement]
         args = tuple(
-            json.dumps(value) if isinstance(value, list | tuple) else value
-            for value in compiled.args(params)
+            json.dumps(value) if isinstance(value, list | tuple) else value for value in compiled.args(params)
         )
         return self._connection.execute(compiled.sql, args)
 

@@ -74,9 +74,7 @@ def _thread(row: Row) -> Thread:
 def _comment(row: Row) -> Comment:
     source = row["quote_source"]
     quote = (
-        Quote(QuoteSource(source), row["quote_comment_id"], bool(row["quote_verified"]))
-        if source
-        else None
+        Quote(QuoteSource(source), row["quote_comment_id"], bool(row["quote_verified"])) if source else None
     )
     parent_name = row["parent_name"] if row["parent_state"] == "published" else None
     return Comment(
@@ -249,7 +247,9 @@ class SqlComments:
         return {row["name_key"]: row["id"] for row in rows}
 
     async def update_body(self, comment_id: int, body: str, html: str, quote: Quote | None, now: int) -> None:
-        await self._s.run(q.update_comment_body, id=comment_id, body=body, html=html, now=now, **_quote_params(quote))
+        await self._s.run(
+            q.update_comment_body, id=comment_id, body=body, html=html, now=now, **_quote_params(quote)
+        )
 
     async def add_revision(self, comment_id: int, revision: Revision) -> None:
         await self._s.run(

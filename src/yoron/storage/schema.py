@@ -125,8 +125,7 @@ comments = Table(
     Column("edited_at", BigInteger, nullable=True),
     *_listing_indexes("flat", LISTED),
     *_listing_indexes("root", ROOT_LISTED),
-    Index("ix_comments_replies", "root_id", "created_at", "id", sqlite_where=LISTED,
-          postgresql_where=LISTED),
+    Index("ix_comments_replies", "root_id", "created_at", "id", sqlite_where=LISTED, postgresql_where=LISTED),
     Index("ix_comments_names", "thread_id", "name_key"),
     Index("ix_comments_owner", "owner", "thread_id", "created_at"),
 )

@@ -10,9 +10,9 @@ from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 
 from yoron import __version__, bootstrap
 from yoron.settings import Settings, load_settings
@@ -29,9 +29,7 @@ def _require_json(request: Request[Any, Any, Any]) -> Response[bytes] | None:
     if request.method in JSON_WRITE_METHODS and request.url.path.startswith("/api/"):
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media_type != "application/json":
-            return error_response(
-                415, "unsupported_media_type", "Send the request body as application/json."
-            )
+            return error_response(415, "unsupported_media_type", "Send the request body as application/json.")
     return None
 
 

@@ -167,7 +167,9 @@ def comment_out(comment: Comment) -> CommentOut:
         created_at=when(comment.created_at),
         edited_at=when(comment.edited_at) if comment.edited_at else None,
         in_reply_to=ParentOut(comment.parent_id, comment.in_reply_to) if comment.parent_id else None,
-        quote=QuoteOut(quote.source.value, quote.comment_id, quote.verified) if quote and not deleted else None,
+        quote=QuoteOut(quote.source.value, quote.comment_id, quote.verified)
+        if quote and not deleted
+        else None,
     )
 
 

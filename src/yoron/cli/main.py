@@ -1,0 +1,224 @@
+"""``yoron serve | migrate | site | demo``: one command to run and tend a yoron."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from yoron import bootstrap
+from yoron.domain.errors import DomainError
+from yoron.domain.model import Display, SitePolicy, Sort
+from yoron.services import sites
+from yoron.services.context import Context
+from yoron.settings import Settings, SettingsError, load_settings
+from yoron.storage import migrate as migrations
+
+app = typer.Typer(help="yoron: a fast discussion platform for news sites.", no_args_is_help=True)
+site_app = typer.Typer(help="Create, list and tune sites.", no_args_is_help=True)
+app.add_typer(site_app, name="site")
+console = Console()
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="A TOML settings file (else $YORON_CONFIG).")
+]
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        return load_settings(config)
+    except SettingsError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _context_call(settings: Settings, action: object) -> object:
+    """Run ``action(ctx)`` against the configured database, then close it."""
+
+    async def run() -> object:
+        db = await bootstrap.open_db(settings)
+        try:
+            ctx = Context(db=db, clock=bootstrap.clock_ms, limits=bootstrap.limits_from(settings))
+            return await action(ctx)  # type: ignore[operator]
+        finally:
+            await db.close()
+
+    try:
+        return bootstrap.run_sync(run)
+    except DomainError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    config: ConfigOption = None,
+) -> None:
+    """Migrate the database if needed, then serve yoron with granian."""
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    settings = bootstrap.prepare(_settings(config))
+    # Workers build their own settings from the environment; hand them the settled secret.
+    os.environ["YORON_SECRET_KEY"] = settings.secret_key
+    if config:
+        os.environ["YORON_CONFIG"] = str(config.resolve())
+    console.print(f"yoron serving on http://{host}:{port} ({settings.database_url.split('://')[0]})")
+    Granian(
+        "yoron.web.app:create_app_from_env",
+        address=host,
+        port=port,
+        workers=workers,
+        interface=Interfaces.ASGI,
+        factory=True,
+        log_level=settings.log_level,  # type: ignore[arg-type]
+    ).serve()
+
+
+@app.command()
+def migrate(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    down: Annotated[bool, typer.Option("--down", help="Downgrade to REVISION instead.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Apply (or with --down, revert) database migrations."""
+    settings = _settings(config)
+    if down:
+        migrations.downgrade(settings.database_url, revision)
+    else:
+        migrations.upgrade(settings.database_url, revision)
+    console.print(f"database at {'revision ' + revision if down else 'the latest revision'}")
+
+
+def _policy(
+    base: SitePolicy,
+    guests: bool | None,
+    display: Display | None,
+    max_depth: int | None,
+    sort: Sort | None,
+    edit_window: int | None,
+    auto_create: bool | None,
+) -> SitePolicy:
+    return SitePolicy(
+        guests_allowed=base.guests_allowed if guests is None else guests,
+        display=display or base.display,
+        max_depth=base.max_depth if max_depth is None else max_depth,
+        default_sort=sort or base.default_sort,
+        edit_window_seconds=base.edit_window_seconds if edit_window is None else edit_window,
+        auto_create_threads=base.auto_create_threads if auto_create is None else auto_create,
+    )
+
+
+GuestsOption = Annotated[bool | None, typer.Option("--guests/--no-guests", help="Allow guest comments.")]
+DisplayOption = Annotated[Display | None, typer.Option(help="flat or nested.")]
+DepthOption = Annotated[int | None, typer.Option("--max-depth", help="Deepest nesting shown.")]
+SortOption = Annotated[Sort | None, typer.Option("--sort", help="Default sort.")]
+WindowOption = Annotated[int | None, typer.Option("--edit-window", help="Seconds a comment stays editable.")]
+AutoOption = Annotated[
+    bool | None, typer.Option("--auto-create/--no-auto-create", help="Create threads on first load.")
+]
+
+
+@site_app.command("add")
+def site_add(
+    slug: Annotated[str, typer.Argument(help="Short name, e.g. 'news'.")],
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+    origin: Annotated[list[str] | None, typer.Option(help="An origin allowed to embed (repeatable).")] = None,
+    guests: GuestsOption = None,
+    display: DisplayOption = None,
+    max_depth: DepthOption = None,
+    sort: SortOption = None,
+    edit_window: WindowOption = None,
+    auto_create: AutoOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Create a site and print its API key (shown once)."""
+    settings = _settings(config)
+    migrations.upgrade(settings.database_url)
+    policy = _policy(SitePolicy(), guests, display, max_depth, sort, edit_window, auto_create)
+    result = _context_call(
+        settings, lambda ctx: sites.do_add_site(ctx, slug, name or slug, origin or [], policy)
+    )
+    site, key = result  # type: ignore[misc]
+    console.print(f"site [bold]{site.slug}[/bold] created (id {site.id})")
+    console.print(f"API key (keep it secret, it is not shown again): {key}")
+
+
+@site_app.command("set")
+def site_set(
+    slug: Annotated[str, typer.Argument(help="The site to change.")],
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    origin: Annotated[list[str] | None, typer.Option(help="Replace the allowed origins.")] = None,
+    guests: GuestsOption = None,
+    display: DisplayOption = None,
+    max_depth: DepthOption = None,
+    sort: SortOption = None,
+    edit_window: WindowOption = None,
+    auto_create: AutoOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Change a site's name, origins or policies."""
+    settings = _settings(config)
+
+    async def change(ctx: Context) -> object:
+        async with ctx.db.read() as tx:
+            current = await sites.access_site(tx, slug)
+        policy = _policy(current.policy, guests, display, max_depth, sort, edit_window, auto_create)
+        return await sites.do_update_site(ctx, slug, name=name, origins=origin, policy=policy)
+
+    _context_call(settings, change)
+    console.print(f"site [bold]{slug}[/bold] updated")
+
+
+@site_app.command("list")
+def site_list(config: ConfigOption = None) -> None:
+    """List the sites and their policies."""
+    found = _context_call(_settings(config), sites.list_sites)
+    table = Table(
+        "slug", "name", "origins", "guests", "display", "depth", "sort", "edit window", "auto-create"
+    )
+    for site in found:  # type: ignore[attr-defined]
+        policy = site.policy
+        table.add_row(
+            site.slug,
+            site.name,
+            " ".join(site.origins),
+            "yes" if policy.guests_allowed else "no",
+            policy.display.value,
+            str(policy.max_depth),
+            policy.default_sort.value,
+            f"{policy.edit_window_seconds}s",
+            "yes" if policy.auto_create_threads else "no",
+        )
+    console.print(table)
+
+
+@app.command()
+def demo(
+    comments: Annotated[int, typer.Option(help="How many comments to generate.")] = 300,
+    serve_after: Annotated[bool, typer.Option("--serve", help="Serve the demo afterwards.")] = False,
+    host: Annotated[str, typer.Option(help="Address to serve on (with --serve).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on (with --serve).")] = 8000,
+    config: ConfigOption = None,
+) -> None:
+    """Create a demo site and article with synthetic comments, and print its URL."""
+    from yoron.cli.demo import build_demo
+
+    settings = _settings(config)
+    migrations.upgrade(settings.database_url)
+    thread_id, created = _context_call(settings, lambda ctx: build_demo(ctx, comments))  # type: ignore[misc]
+    state = "created" if created else "already there"
+    console.print(f"demo thread {state}: http://{host}:{port}/t/{thread_id}")
+    if serve_after:
+        serve(host=host, port=port, workers=1, config=config)
+
+
+def main() -> None:
+    app()
