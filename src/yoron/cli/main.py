@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -12,7 +13,7 @@ from rich.table import Table
 
 from yoron import bootstrap
 from yoron.domain.errors import DomainError
-from yoron.domain.model import Display, SitePolicy, Sort
+from yoron.domain.model import Display, Site, SitePolicy, Sort
 from yoron.services import sites
 from yoron.services.context import Context
 from yoron.settings import Settings, SettingsError, load_settings
@@ -22,6 +23,7 @@ app = typer.Typer(help="yoron: a fast discussion platform for news sites.", no_a
 site_app = typer.Typer(help="Create, list and tune sites.", no_args_is_help=True)
 app.add_typer(site_app, name="site")
 console = Console()
+T = TypeVar("T")
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="A TOML settings file (else $YORON_CONFIG).")
@@ -36,14 +38,14 @@ def _settings(config: Path | None) -> Settings:
         raise typer.Exit(2) from None
 
 
-def _context_call(settings: Settings, action: object) -> object:
+def _context_call(settings: Settings, action: Callable[[Context], Awaitable[T]]) -> T:
     """Run ``action(ctx)`` against the configured database, then close it."""
 
-    async def run() -> object:
+    async def run() -> T:
         db = await bootstrap.open_db(settings)
         try:
             ctx = Context(db=db, clock=bootstrap.clock_ms, limits=bootstrap.limits_from(settings))
-            return await action(ctx)  # type: ignore[operator]
+            return await action(ctx)
         finally:
             await db.close()
 
@@ -146,7 +148,7 @@ def site_add(
     result = _context_call(
         settings, lambda ctx: sites.do_add_site(ctx, slug, name or slug, origin or [], policy)
     )
-    site, key = result  # type: ignore[misc]
+    site, key = result
     console.print(f"site [bold]{site.slug}[/bold] created (id {site.id})")
     console.print(f"API key (keep it secret, it is not shown again): {key}")
 
@@ -167,7 +169,7 @@ def site_set(
     """Change a site's name, origins or policies."""
     settings = _settings(config)
 
-    async def change(ctx: Context) -> object:
+    async def change(ctx: Context) -> Site:
         async with ctx.db.read() as tx:
             current = await sites.access_site(tx, slug)
         policy = _policy(current.policy, guests, display, max_depth, sort, edit_window, auto_create)
@@ -184,7 +186,7 @@ def site_list(config: ConfigOption = None) -> None:
     table = Table(
         "slug", "name", "origins", "guests", "display", "depth", "sort", "edit window", "auto-create"
     )
-    for site in found:  # type: ignore[attr-defined]
+    for site in found:
         policy = site.policy
         table.add_row(
             site.slug,
@@ -213,7 +215,7 @@ def demo(
 
     settings = _settings(config)
     migrations.upgrade(settings.database_url)
-    thread_id, created = _context_call(settings, lambda ctx: build_demo(ctx, comments))  # type: ignore[misc]
+    thread_id, created = _context_call(settings, lambda ctx: build_demo(ctx, comments))
     state = "created" if created else "already there"
     console.print(f"demo thread {state}: http://{host}:{port}/t/{thread_id}")
     if serve_after:
