@@ -103,6 +103,8 @@ class Comment:
     edited_at: int | None
     quote: Quote | None = None
     in_reply_to: str | None = field(default=None)
+    best: float = 0.0
+    controversy: float = 0.0
 
     @property
     def score(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 
 import msgspec
 
@@ -37,8 +38,19 @@ def decode_cursor(text: str, sort: Sort, display: Display) -> Cursor:
         cursor = msgspec.json.decode(raw, type=Cursor)
     except (binascii.Error, ValueError, msgspec.DecodeError):
         raise bad from None
-    if cursor.sort is not sort or cursor.display is not display:
-        raise bad
-    if isinstance(cursor.key, float) and not (cursor.key == cursor.key and abs(cursor.key) < 1e300):
+    if cursor.sort is not sort or cursor.display is not display or not _in_range(cursor):
         raise bad
     return cursor
+
+
+def _in_range(cursor: Cursor) -> bool:
+    """Keys the storage can compare: finite, and within the column's integer width."""
+    if not 0 <= cursor.id < 2**62:
+        return False
+    if cursor.sort in (Sort.BEST, Sort.CONTROVERSIAL):
+        return math.isfinite(cursor.key)
+    if not isinstance(cursor.key, int):
+        return False
+    if cursor.sort is Sort.TOP:
+        return -(2**31) <= cursor.key < 2**31
+    return 0 <= cursor.key < 2**62

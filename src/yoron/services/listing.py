@@ -50,15 +50,12 @@ def check_limit(ctx: Context, value: int | None) -> int:
 
 
 def _sort_key(comment: Comment, sort: Sort) -> float | int:
-    from yoron.domain.ranking import controversy, wilson_lower_bound
-
+    """The stored key the listing ordered by (never recomputed: it must match the index)."""
     if sort in (Sort.OLDEST, Sort.NEWEST):
         return comment.created_at
     if sort is Sort.TOP:
         return comment.score
-    if sort is Sort.BEST:
-        return wilson_lower_bound(comment.up, comment.down)
-    return controversy(comment.up, comment.down)
+    return comment.best if sort is Sort.BEST else comment.controversy
 
 
 def tree_order(roots: list[Comment], replies: list[Comment]) -> list[Comment]:

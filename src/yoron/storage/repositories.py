@@ -28,7 +28,7 @@ from yoron.storage.drivers import Driver, Row, Session
 
 # First-page bounds for each sort: past every real key in the listing's direction.
 _INT_MAX = 2**31 - 1
-_FIRST_PAGE: dict[Sort, tuple[float | int, int]] = {
+FIRST_PAGE: dict[Sort, tuple[float | int, int]] = {
     Sort.OLDEST: (-1, 0),
     Sort.NEWEST: (2**62, 2**62),
     Sort.TOP: (_INT_MAX, 2**62),
@@ -95,6 +95,8 @@ def _comment(row: Row) -> Comment:
         edited_at=row["edited_at"],
         quote=quote,
         in_reply_to=parent_name,
+        best=row["best"],
+        controversy=row["controversy"],
     )
 
 
@@ -226,7 +228,7 @@ class SqlComments:
     async def page(
         self, thread_id: int, sort: Sort, display: Display, after: Cursor | None, limit: int
     ) -> list[Comment]:
-        key, after_id = (after.key, after.id) if after else _FIRST_PAGE[sort]
+        key, after_id = (after.key, after.id) if after else FIRST_PAGE[sort]
         if sort in (Sort.BEST, Sort.CONTROVERSIAL):
             key = float(key)
         rows = await self._s.all(

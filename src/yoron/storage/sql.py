@@ -53,13 +53,13 @@ class StatementCache:
 
     def __init__(self, dialect: DialectName) -> None:
         self.dialect = dialect
-        self._compiled: dict[int, Compiled] = {}
+        self._compiled: dict[Statement, Compiled] = {}
 
     def __getitem__(self, statement: Statement) -> Compiled:
-        compiled = self._compiled.get(id(statement))
+        compiled = self._compiled.get(statement)
         if compiled is None:
             compiled = compile_statement(statement, self.dialect)
-            self._compiled[id(statement)] = compiled
+            self._compiled[statement] = compiled
         return compiled
 
 
