@@ -10,13 +10,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+CODE = [folder for folder in ("src", "tests", "bench") if (ROOT / folder).is_dir()]
 
 
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "src", "tests", "bench"],
-        ["ruff", "format", "--check", "src", "tests", "bench"],
+        ["ruff", "check", *CODE],
+        ["ruff", "format", "--check", *CODE],
         ["mypy"],
         ["lint-imports"],
     ],
