@@ -82,7 +82,7 @@ def pg_url() -> Iterator[str]:
 TABLES = "comment_revisions, votes, comments, threads, sites, meta"
 
 
-async def _reset_pg(url: str) -> None:
+async def reset_pg(url: str) -> None:
     connection = await asyncpg.connect(url)
     try:
         await connection.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
@@ -98,7 +98,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("pg_url")
-    asyncio.run(_reset_pg(url))
+    asyncio.run(reset_pg(url))
     return url
 
 

@@ -66,3 +66,13 @@ def test_migrate_and_bad_settings(env: dict[str, str], tmp_path: Path) -> None:
     assert runner.invoke(app, ["migrate"], env=env).exit_code == 0
     bad = runner.invoke(app, ["migrate"], env={"YORON_PAGE_SIZE_MAX": "lots"})
     assert bad.exit_code == 2 and "invalid setting" in bad.output
+
+
+def test_thread_state(env: dict[str, str]) -> None:
+    runner.invoke(app, ["demo", "--comments", "5"], env=env)
+    closed = runner.invoke(app, ["thread", "state", "1", "closed"], env=env)
+    assert closed.exit_code == 0 and "is now closed" in closed.output
+    missing = runner.invoke(app, ["thread", "state", "99", "closed"], env=env)
+    assert missing.exit_code == 1 and "no such thread" in missing.output
+    bad = runner.invoke(app, ["thread", "state", "1", "melted"], env=env)
+    assert bad.exit_code == 2

@@ -146,3 +146,22 @@ async def test_healthz_and_openapi(client: Client) -> None:
         "/api/v1/counts",
     ):
         assert path in schema["paths"], path
+
+
+async def test_site_admin_closes_and_reopens_a_thread(client: Client, site_key: str) -> None:
+    thread = await _thread(client)
+    url = f"/api/v1/threads/{thread['id']}"
+    refused = await client.patch(url, json={"state": "closed"})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "site_admin_only"
+    wrong = await client.patch(url, json={"state": "closed"}, headers={"authorization": "Bearer yk_nope"})
+    assert wrong.status_code == 403
+    bad = await client.patch(url, json={"state": "gone"}, headers={"authorization": f"Bearer {site_key}"})
+    assert bad.status_code == 400
+    closed = await client.patch(
+        url, json={"state": "closed"}, headers={"authorization": f"Bearer {site_key}"}
+    )
+    assert closed.json()["state"] == "closed"
+    posted = await _post(client, thread["id"], body="too late")
+    assert posted.status_code == 409 and posted.json()["error"]["code"] == "thread_closed"
+    await client.patch(url, json={"state": "open"}, headers={"authorization": f"Bearer {site_key}"})
+    assert (await _post(client, thread["id"], body="open again")).status_code == 201

@@ -13,8 +13,8 @@ from rich.table import Table
 
 from yoron import bootstrap
 from yoron.domain.errors import DomainError
-from yoron.domain.model import Display, Site, SitePolicy, Sort
-from yoron.services import sites
+from yoron.domain.model import Display, Site, SitePolicy, Sort, ThreadState
+from yoron.services import sites, threads
 from yoron.services.context import Context
 from yoron.settings import Settings, SettingsError, load_settings
 from yoron.storage import migrate as migrations
@@ -22,6 +22,8 @@ from yoron.storage import migrate as migrations
 app = typer.Typer(help="yoron: a fast discussion platform for news sites.", no_args_is_help=True)
 site_app = typer.Typer(help="Create, list and tune sites.", no_args_is_help=True)
 app.add_typer(site_app, name="site")
+thread_app = typer.Typer(help="Manage threads.", no_args_is_help=True)
+app.add_typer(thread_app, name="thread")
 console = Console()
 T = TypeVar("T")
 
@@ -200,6 +202,17 @@ def site_list(config: ConfigOption = None) -> None:
             "yes" if policy.auto_create_threads else "no",
         )
     console.print(table)
+
+
+@thread_app.command("state")
+def thread_state(
+    thread_id: Annotated[int, typer.Argument(help="The thread's id.")],
+    state: Annotated[ThreadState, typer.Argument(help="open, closed (read-only) or archived.")],
+    config: ConfigOption = None,
+) -> None:
+    """Open, close or archive a thread."""
+    thread = _context_call(_settings(config), lambda ctx: threads.do_set_thread_state(ctx, thread_id, state))
+    console.print(f"thread {thread.id} ({thread.title}) is now {thread.state.value}")
 
 
 @app.command()

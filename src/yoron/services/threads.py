@@ -65,7 +65,18 @@ async def do_find_or_create_thread(
     return thread, True
 
 
+async def check_site_admin_of_thread(ctx: Context, thread_id: int, api_key: str | None) -> None:
+    """Raise unless ``api_key`` is the API key of the thread's site."""
+    async with ctx.db.read() as tx:
+        thread = await access_thread(tx, thread_id)
+        site = await tx.sites.by_id(thread.site_id)
+    assert site is not None
+    if not await is_site_admin(ctx, site, api_key):
+        raise Forbidden("site_admin_only", "Only the site's API key may change a thread.", None)
+
+
 async def do_set_thread_state(ctx: Context, thread_id: int, state: ThreadState) -> Thread:
+    """Open, close (read-only) or archive a thread."""
     async with ctx.db.write() as tx:
         await access_thread(tx, thread_id)
         await tx.threads.set_state(thread_id, state)

@@ -23,6 +23,7 @@ from yoron.web.schemas import (
     PreviewOut,
     ThreadIn,
     ThreadOut,
+    ThreadStateIn,
     ViewerOut,
     VoteIn,
     VoteOut,
@@ -66,6 +67,14 @@ async def thread_by_key(request: AnyRequest, site: FromQuery[str], key: FromQuer
 @get("/api/v1/threads/{thread_id:int}", summary="A thread", tags=["threads"])
 async def thread_by_id(request: AnyRequest, thread_id: ThreadId) -> ThreadOut:
     return thread_out(await threads.get_thread(ctx_of(request), thread_id))
+
+
+@patch("/api/v1/threads/{thread_id:int}", summary="Open, close or archive a thread", tags=["threads"])
+async def update_thread(request: AnyRequest, thread_id: ThreadId, data: JSONBody[ThreadStateIn]) -> ThreadOut:
+    """Needs the site's API key (``Authorization: Bearer ...``)."""
+    ctx = ctx_of(request)
+    await threads.check_site_admin_of_thread(ctx, thread_id, _bearer(request))
+    return thread_out(await threads.do_set_thread_state(ctx, thread_id, data.state))
 
 
 @get(
@@ -178,6 +187,7 @@ ROUTES = [
     find_or_create_thread,
     thread_by_key,
     thread_by_id,
+    update_thread,
     thread_comments,
     thread_me,
     post_comment,

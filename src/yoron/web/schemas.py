@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta, Struct
 
-from yoron.domain.model import Comment, CommentState, Thread
+from yoron.domain.model import Comment, CommentState, Thread, ThreadState
 from yoron.domain.ranking import tally
 from yoron.services.listing import Page, ViewerState
 from yoron.services.votes import VoteResult
@@ -23,6 +23,10 @@ class ThreadIn(Struct):
     title: str
     url: str
     lead: str | None = None
+
+
+class ThreadStateIn(Struct):
+    state: ThreadState
 
 
 class CommentIn(Struct):
