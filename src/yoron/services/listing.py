@@ -119,3 +119,23 @@ async def viewer_state(ctx: Context, thread_id: int, viewer: Viewer) -> ViewerSt
             if comment is not None and may_edit(viewer, comment, site, now):
                 editable[comment.id] = comment.created_at + window
     return ViewerState(votes, editable)
+
+
+async def newest_comment(ctx: Context, thread_id: int) -> Comment | None:
+    """The thread's most recent listed comment, if any."""
+    async with ctx.db.read() as tx:
+        found = await tx.comments.page(thread_id, Sort.NEWEST, Display.FLAT, None, 1)
+    return found[0] if found else None
+
+
+async def comments_after(ctx: Context, thread_id: int, after: Comment, limit: int = 100) -> list[Comment]:
+    """Listed comments written after ``after``, oldest first (what live readers have not seen)."""
+    cursor = Cursor(Sort.OLDEST, Display.FLAT, after.created_at, after.id)
+    async with ctx.db.read() as tx:
+        return await tx.comments.page(thread_id, Sort.OLDEST, Display.FLAT, cursor, limit)
+
+
+async def comments_after_start(ctx: Context, thread_id: int, limit: int = 100) -> list[Comment]:
+    """The first listed comments of a thread that had none when a reader arrived."""
+    async with ctx.db.read() as tx:
+        return await tx.comments.page(thread_id, Sort.OLDEST, Display.FLAT, None, limit)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, delete, get, patch, post, put
-from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from yoron.services import comments, listing, threads, votes
 from yoron.services.comments import access_comment
+from yoron.services.sites import access_site
 from yoron.web.identity import attach_device, ensure_device, viewer_of
+from yoron.web.live import LiveThreads
 from yoron.web.runtime import cache_of, cookie_secure, ctx_of, secret_of
 from yoron.web.schemas import (
     MAX_ID,
@@ -21,6 +26,7 @@ from yoron.web.schemas import (
     EditIn,
     PreviewIn,
     PreviewOut,
+    SiteOut,
     ThreadIn,
     ThreadOut,
     ThreadStateIn,
@@ -29,6 +35,7 @@ from yoron.web.schemas import (
     VoteOut,
     comment_out,
     page_bytes,
+    site_out,
     thread_out,
     viewer_out,
     vote_out,
@@ -38,6 +45,7 @@ ThreadId = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="A thread's
 CommentId = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="A comment's id.")]
 AnyRequest = Request[Any, Any, Any]
 PAGE_CACHE_CONTROL = "public, max-age=1"
+SSE_PING_SECONDS = 15.0
 
 
 def _bearer(request: AnyRequest) -> str | None:
@@ -174,6 +182,35 @@ async def counts(
     return CountsOut(await threads.comment_counts(ctx_of(request), site, key))
 
 
+@get("/api/v1/sites/{slug:str}", summary="A site's public settings", tags=["sites"])
+async def site_by_slug(request: AnyRequest, slug: FromPath[str]) -> SiteOut:
+    async with ctx_of(request).db.read() as tx:
+        return site_out(await access_site(tx, slug))
+
+
+@get("/api/v1/threads/{thread_id:int}/events", summary="Live changes (server-sent events)", tags=["comments"])
+async def thread_events(request: AnyRequest, thread_id: ThreadId) -> ServerSentEvent:
+    """``event: comment`` with ``{"kind": "created"|"changed", "thread_id", "comment_id"}``;
+    a ``: ping`` comment every 15 seconds keeps proxies from closing the stream."""
+    await threads.get_thread(ctx_of(request), thread_id)
+    live: LiveThreads = request.app.state.live
+    queue = live.subscribe(thread_id)
+
+    async def stream() -> AsyncIterator[ServerSentEventMessage]:
+        try:
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), SSE_PING_SECONDS)
+                except TimeoutError:
+                    yield ServerSentEventMessage(comment="ping")
+                    continue
+                yield ServerSentEventMessage(data=msgspec.json.encode(event).decode(), event="comment")
+        finally:
+            live.unsubscribe(thread_id, queue)
+
+    return ServerSentEvent(stream(), headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+
+
 @get("/healthz", summary="200 when the database answers", tags=["operations"])
 async def healthz(request: AnyRequest) -> Response[bytes]:
     try:
@@ -197,6 +234,8 @@ ROUTES = [
     vote,
     preview,
     counts,
+    site_by_slug,
+    thread_events,
     healthz,
 ]
 

@@ -16,9 +16,11 @@ from litestar.template.config import TemplateConfig
 
 from yoron import __version__, bootstrap
 from yoron.settings import Settings, load_settings
-from yoron.web import api, pages
+from yoron.web import api, assets, pages
 from yoron.web.cache import PageCache
+from yoron.web.cors import AllowedOrigins, cors_middleware
 from yoron.web.errors import EXCEPTION_HANDLERS, error_response
+from yoron.web.live import LiveThreads
 from yoron.web.paths import STATIC, TEMPLATES
 
 JSON_WRITE_METHODS = {"POST", "PUT", "PATCH"}
@@ -41,20 +43,28 @@ def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         runtime = await bootstrap.start(settings)
+        live = LiveThreads(runtime.ctx)
+        unsubscribe = runtime.events.subscribe(live.on_event)
         app.state.runtime = runtime
         app.state.page_cache = PageCache(settings.page_cache_entries)
+        app.state.live = live
+        app.state.allowed_origins = AllowedOrigins(runtime.ctx)
         try:
             yield
         finally:
+            unsubscribe()
+            await live.close()
             await runtime.db.close()
 
     return Litestar(
         route_handlers=[
             *api.ROUTES,
             *pages.ROUTES,
+            *assets.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         lifespan=[lifespan],
+        middleware=[cors_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=_require_json,
         request_max_body_size=settings.request_max_bytes,

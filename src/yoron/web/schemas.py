@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta, Struct
 
-from yoron.domain.model import Comment, CommentState, Thread, ThreadState
+from yoron.domain.model import Comment, CommentState, Site, Thread, ThreadState
 from yoron.domain.ranking import tally
 from yoron.services.listing import Page, ViewerState
 from yoron.services.votes import VoteResult
@@ -124,6 +124,17 @@ class CountsOut(Struct):
     counts: dict[str, int]
 
 
+class SiteOut(Struct):
+    slug: str
+    name: str
+    display: str
+    max_depth: int
+    default_sort: str
+    edit_window_seconds: int
+    guests_allowed: bool
+    auto_create_threads: bool
+
+
 class ErrorBody(Struct):
     code: str
     message: str
@@ -136,6 +147,20 @@ class ErrorOut(Struct):
 
 def when(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def site_out(site: Site) -> SiteOut:
+    policy = site.policy
+    return SiteOut(
+        slug=site.slug,
+        name=site.name,
+        display=policy.display.value,
+        max_depth=policy.max_depth,
+        default_sort=policy.default_sort.value,
+        edit_window_seconds=policy.edit_window_seconds,
+        guests_allowed=policy.guests_allowed,
+        auto_create_threads=policy.auto_create_threads,
+    )
 
 
 def thread_out(thread: Thread) -> ThreadOut:
