@@ -34,20 +34,17 @@ def test_events_cross_worker_processes(tmp_path: Path) -> None:
         ).json()
         found: list[dict[str, object]] = []
         stop = threading.Event()
+        events_url = f"{base}/api/v1/threads/{thread['id']}/events"
         listeners = [
-            threading.Thread(
-                target=_listen, args=(f"{base}/api/v1/threads/{thread['id']}/events", found, stop), daemon=True
-            )
-            for _ in range(4)
+            threading.Thread(target=_listen, args=(events_url, found, stop), daemon=True) for _ in range(4)
         ]
         for listener in listeners:
             listener.start()
         time.sleep(1.5)
         ids = []
         for n in range(3):
-            posted = httpx.post(
-                f"{base}/api/v1/threads/{thread['id']}/comments", json={"body": f"news {n}", "author_name": "A"}
-            )
+            body = {"body": f"news {n}", "author_name": "A"}
+            posted = httpx.post(f"{base}/api/v1/threads/{thread['id']}/comments", json=body)
             ids.append(posted.json()["id"])
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
