@@ -8,6 +8,7 @@ own ``query_only`` connection. PostgreSQL goes through an asyncpg pool.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator, Mapping
@@ -82,7 +83,14 @@ def _sqlite_connect(path: str, *, synchronous: str, busy_timeout_ms: int, reader
 
 
 class SqliteDriver:
-    """One writer and one reader connection per process, used without threads."""
+    """One writer and one reader connection per process, used without threads.
+
+    Writes commit in groups: the first write of a loop turn opens a transaction
+    and schedules its commit for the end of the turn; every write in between runs
+    in its own savepoint (a failure rolls back only its own changes). Each caller
+    is answered only after the group's commit, so an acknowledged write is as
+    durable as ``synchronous`` makes it, and one disk sync serves many writes.
+    """
 
     def __init__(self, path: str, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000) -> None:
         self.dialect: DialectName = "sqlite"
@@ -94,30 +102,60 @@ class SqliteDriver:
         self._write_session = SqliteSession(self._writer, self._statements)
         self._read_session = SqliteSession(self._reader, self._statements)
         self._in_write = False
+        self._group: asyncio.Future[None] | None = None
+        self.commits = 0
+        self.writes = 0
+
+    def _open_group(self) -> asyncio.Future[None]:
+        if self._group is None:
+            loop = asyncio.get_running_loop()
+            self._writer.execute("BEGIN IMMEDIATE")
+            self._group = loop.create_future()
+            loop.call_soon(self._commit_group)
+        return self._group
+
+    def _commit_group(self) -> None:
+        group, self._group = self._group, None
+        if group is None:
+            return
+        try:
+            self._writer.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._writer.in_transaction:
+                self._writer.execute("ROLLBACK")
+            group.set_exception(exc)
+        else:
+            self.commits += 1
+            group.set_result(None)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqliteSession]:
-        # Nothing inside a transaction suspends, so transactions never interleave;
+        # Nothing inside a write suspends, so writes never interleave in a savepoint;
         # the flag turns a violation of that rule into a loud error.
         if self._in_write:
             raise RuntimeError("nested SQLite write transaction")
+        group = self._open_group()
         self._in_write = True
-        self._writer.execute("BEGIN IMMEDIATE")
+        self._writer.execute("SAVEPOINT write")
         try:
             yield self._write_session
         except BaseException:
-            self._writer.execute("ROLLBACK")
+            self._writer.execute("ROLLBACK TO write")
+            self._writer.execute("RELEASE write")
             raise
         else:
-            self._writer.execute("COMMIT")
+            self._writer.execute("RELEASE write")
+            self.writes += 1
         finally:
             self._in_write = False
+        await asyncio.shield(group)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqliteSession]:
         yield self._read_session
 
     async def close(self) -> None:
+        self._commit_group()
         self._reader.close()
         self._writer.close()
 
