@@ -142,8 +142,9 @@ def render(
     return Rendered(html=_CLEANER.clean(raw).strip(), quote_verified=verified, mentioned=mentioned)
 
 
-def _top_level_quotes(tokens: Sequence[Token]) -> list[str]:
-    quotes: list[str] = []
+def _quote_spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """(open, close) token indexes of each top-level blockquote."""
+    spans: list[tuple[int, int]] = []
     depth = 0
     start = 0
     for index, token in enumerate(tokens):
@@ -154,10 +155,13 @@ def _top_level_quotes(tokens: Sequence[Token]) -> list[str]:
         elif token.type == "blockquote_close":
             depth -= 1
             if depth == 0:
-                text = _inline_text(tokens[start:index])
-                if text:
-                    quotes.append(text)
-    return quotes
+                spans.append((start, index))
+    return spans
+
+
+def _top_level_quotes(tokens: Sequence[Token]) -> list[str]:
+    texts = (_inline_text(tokens[start:end]) for start, end in _quote_spans(tokens))
+    return [text for text in texts if text]
 
 
 def _inline_text(tokens: Sequence[Token]) -> str:
@@ -239,26 +243,14 @@ def _text_token(content: str) -> Token:
 def _mark_quotes(tokens: list[Token], quote: QuoteContext) -> bool:
     """Mark each top-level quote verified or not, add its source line; True if all verify."""
     all_verified = True
-    depth = 0
-    start = 0
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.type == "blockquote_open":
-            if depth == 0:
-                start = index
-            depth += 1
-        elif token.type == "blockquote_close":
-            depth -= 1
-            if depth == 0:
-                ok = quote_is_faithful(_inline_text(tokens[start:index]), quote.source_text)
-                all_verified &= ok
-                tokens[start].attrSet("class", "quote " + ("quote-verified" if ok else "quote-unverified"))
-                source_line = Token("html_block", "", 0)
-                source_line.content = _source_line(quote, ok)
-                tokens.insert(index, source_line)
-                index += 1
-        index += 1
+    # Last quote first, so inserting a source line keeps the earlier spans' indexes valid.
+    for start, end in reversed(_quote_spans(tokens)):
+        ok = quote_is_faithful(_inline_text(tokens[start:end]), quote.source_text)
+        all_verified &= ok
+        tokens[start].attrSet("class", "quote " + ("quote-verified" if ok else "quote-unverified"))
+        source_line = Token("html_block", "", 0)
+        source_line.content = _source_line(quote, ok)
+        tokens.insert(end, source_line)
     return all_verified
 
 

@@ -17,7 +17,7 @@ from yoron.domain.model import Comment, CommentState, Sort
 from yoron.domain.ranking import tally
 from yoron.services import comments, listing, votes
 from yoron.web.identity import attach_device, ensure_device, viewer_of
-from yoron.web.runtime import cookie_secure, ctx_of, secret_of
+from yoron.web.runtime import cookie_secure, ctx_of, runtime_of, secret_of
 from yoron.web.schemas import MAX_ID, when
 
 ThreadId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
@@ -107,7 +107,8 @@ async def _render_page(
     viewer = viewer_of(request, secret_of(request))
     page = await listing.list_comments(ctx, thread_id, sort=sort, cursor=cursor, limit=None)
     mine = await listing.viewer_state(ctx, thread_id, viewer)
-    base = str(request.base_url).rstrip("/")
+    base = runtime_of(request).settings.public_url or str(request.base_url)
+    base = base.rstrip("/")
     next_url = None
     if page.next_cursor:
         next_url = f"/t/{thread_id}?" + urlencode({"sort": page.sort.value, "cursor": page.next_cursor})
