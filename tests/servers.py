@@ -44,11 +44,13 @@ def running_yoron(database_url: str, *args: str, workers: int = 1) -> Iterator[s
     port = free_port()
     command = [*args] if args else ["serve", "--workers", str(workers)]
     env = {**os.environ, "YORON_DATABASE_URL": database_url}
+    log_path = os.environ.get("YORON_TEST_SERVER_LOG")
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [YORON, *command, "--port", str(port)],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -58,3 +60,5 @@ def running_yoron(database_url: str, *args: str, workers: int = 1) -> Iterator[s
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+        if log_path:
+            log.close()  # type: ignore[union-attr]
