@@ -26,7 +26,7 @@ from yoron.web.paths import STATIC, TEMPLATES
 JSON_WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
 
-def _require_json(request: Request[Any, Any, Any]) -> Response[bytes] | None:
+async def _require_json(request: Request[Any, Any, Any]) -> Response[bytes] | None:
     """API writes must be JSON: a cross-site form cannot send it, which keeps cookies safe."""
     if request.method in JSON_WRITE_METHODS and request.url.path.startswith("/api/"):
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
