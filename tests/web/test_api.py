@@ -165,3 +165,22 @@ async def test_site_admin_closes_and_reopens_a_thread(client: Client, site_key: 
     assert posted.status_code == 409 and posted.json()["error"]["code"] == "thread_closed"
     await client.patch(url, json={"state": "open"}, headers={"authorization": f"Bearer {site_key}"})
     assert (await _post(client, thread["id"], body="open again")).status_code == 201
+
+
+async def test_cached_pages_served_early_match_the_route(client: Client, site_key: str) -> None:
+    """The first read renders through the route; the next comes from the cache, byte for byte."""
+    thread = await _thread(client)
+    await _post(client, thread["id"], body="hello")
+    for query in ("", "?sort=newest", "?limit=5", "?sort=top&limit=2"):
+        url = f"/api/v1/threads/{thread['id']}/comments{query}"
+        first = await client.get(url)
+        second = await client.get(url, headers={"origin": "https://news.example"})
+        assert first.status_code == second.status_code == 200
+        assert first.content == second.content and first.headers["etag"] == second.headers["etag"]
+        assert second.headers["access-control-allow-origin"] == "https://news.example"
+        revalidated = await client.get(url, headers={"if-none-match": first.headers["etag"]})
+        assert revalidated.status_code == 304
+    odd = await client.get(f"/api/v1/threads/{thread['id']}/comments?limit=abc")
+    assert odd.status_code == 400
+    repeated = await client.get(f"/api/v1/threads/{thread['id']}/comments?limit=1&limit=2")
+    assert repeated.status_code in (200, 400)

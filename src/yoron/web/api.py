@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from yoron.services import comments, listing, threads, votes
 from yoron.services.comments import access_comment
 from yoron.services.sites import access_site
+from yoron.web.cache import PAGE_CACHE_CONTROL, etag_of, page_key
 from yoron.web.identity import attach_device, ensure_device, viewer_of
 from yoron.web.live import LiveThreads
 from yoron.web.runtime import cache_of, cookie_secure, ctx_of, secret_of
@@ -44,7 +44,6 @@ from yoron.web.schemas import (
 ThreadId = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="A thread's id.")]
 CommentId = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="A comment's id.")]
 AnyRequest = Request[Any, Any, Any]
-PAGE_CACHE_CONTROL = "public, max-age=1"
 SSE_PING_SECONDS = 15.0
 
 
@@ -104,8 +103,8 @@ async def thread_comments(
     votes and editable comments come from ``/me``."""
     ctx = ctx_of(request)
     version = await threads.thread_version(ctx, thread_id)
-    cache_key = (thread_id, version, sort, cursor, limit)
-    etag = '"' + hashlib.blake2b(repr(cache_key).encode(), digest_size=12).hexdigest() + '"'
+    cache_key = page_key(thread_id, version, sort, cursor, limit)
+    etag = etag_of(cache_key)
     headers = {"etag": etag, "cache-control": PAGE_CACHE_CONTROL}
     if request.headers.get("if-none-match") == etag:
         return Response(b"", status_code=304, headers=headers)

@@ -20,6 +20,7 @@ from yoron.web import api, assets, pages
 from yoron.web.cache import PageCache
 from yoron.web.cors import AllowedOrigins, cors_middleware
 from yoron.web.errors import EXCEPTION_HANDLERS, error_response
+from yoron.web.fastpath import fast_page_reads
 from yoron.web.live import LiveThreads
 from yoron.web.paths import STATIC, TEMPLATES
 
@@ -56,7 +57,7 @@ def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
             await live.close()
             await runtime.db.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *api.ROUTES,
             *pages.ROUTES,
@@ -84,6 +85,8 @@ def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
         ),
         debug=False,
     )
+    app.asgi_handler = fast_page_reads(app, app.asgi_handler)
+    return app
 
 
 def create_app_from_env() -> Litestar:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Hashable
 
@@ -31,3 +32,18 @@ class PageCache:
         self._entries.move_to_end(key)
         while len(self._entries) > self._max:
             self._entries.popitem(last=False)
+
+
+PageKey = tuple[int, int, str | None, str | None, int | None]
+PAGE_CACHE_CONTROL = "public, max-age=1"
+
+
+def page_key(
+    thread_id: int, version: int, sort: str | None, cursor: str | None, limit: int | None
+) -> PageKey:
+    """What identifies one encoded page: the thread's version and the listing asked for."""
+    return (thread_id, version, sort, cursor, limit)
+
+
+def etag_of(key: PageKey) -> str:
+    return '"' + hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest() + '"'

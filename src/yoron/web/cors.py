@@ -34,7 +34,7 @@ class AllowedOrigins:
         return origin.lower() in self._origins
 
 
-def _cors_headers(origin: str) -> list[tuple[bytes, bytes]]:
+def cors_headers(origin: str) -> list[tuple[bytes, bytes]]:
     return [
         (b"access-control-allow-origin", origin.encode("latin-1")),
         (b"access-control-allow-credentials", b"true"),
@@ -58,7 +58,7 @@ def cors_middleware(app: ASGIApp) -> ASGIApp:
             headers = [(b"content-length", b"0")]
             if allowed:
                 headers += [
-                    *_cors_headers(origin),
+                    *cors_headers(origin),
                     (b"access-control-allow-methods", ALLOW_METHODS.encode()),
                     (b"access-control-allow-headers", ALLOW_HEADERS.encode()),
                     (b"access-control-max-age", b"600"),
@@ -73,7 +73,7 @@ def cors_middleware(app: ASGIApp) -> ASGIApp:
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *_cors_headers(origin)]
+                message["headers"] = [*message.get("headers", []), *cors_headers(origin)]
             await send(message)
 
         await app(asgi_scope, receive, send_with_cors)
