@@ -100,7 +100,7 @@ class SqliteDriver:
         self._writer = _sqlite_connect(path, reader=False, **options)  # type: ignore[arg-type]
         self._reader = _sqlite_connect(path, reader=True, **options)  # type: ignore[arg-type]
         self._write_session = SqliteSession(self._writer, self._statements)
-        self._read_session = SqliteSession(self._reader, self._statements)
+        self.read_session = SqliteSession(self._reader, self._statements)
         self._in_write = False
         self._group: asyncio.Future[None] | None = None
         self.commits = 0
@@ -152,7 +152,7 @@ class SqliteDriver:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqliteSession]:
-        yield self._read_session
+        yield self.read_session
 
     async def close(self) -> None:
         self._commit_group()

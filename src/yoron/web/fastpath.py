@@ -24,10 +24,23 @@ PAGE_PATH = re.compile(r"/api/v1/threads/([1-9][0-9]{0,17})/comments")
 QUERY_NAMES = frozenset({"sort", "cursor", "limit"})
 
 
+def _split_pair(part: str) -> tuple[str, str]:
+    name, equals, value = part.partition("=")
+    if not equals:
+        raise ValueError(part)
+    return name, value
+
+
 def _listing_query(raw: bytes) -> tuple[str | None, str | None, int | None] | None:
     """sort, cursor and limit as the route would read them; None when the route must decide."""
+    if not raw:
+        return None, None, None
     try:
-        pairs = parse_qsl(raw.decode("ascii"), keep_blank_values=True, strict_parsing=bool(raw))
+        text = raw.decode("ascii")
+        if "%" in text or "+" in text:
+            pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=True)
+        else:
+            pairs = [_split_pair(part) for part in text.split("&")]
     except (UnicodeDecodeError, ValueError):
         return None
     query = dict(pairs)
