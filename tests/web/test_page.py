@@ -64,7 +64,7 @@ async def test_post_reply_quote_vote_edit_delete_without_javascript(client: Clie
     quoted = await client.post(
         f"/t/{thread_id}/comments",
         data={
-            "body": "> First post\n\nIndeed.",
+            "body": "> First post\r\n\r\nIndeed.",
             "author_name": "Ann",
             "parent_id": str(first_id),
             "quote_of": str(first_id),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
 
 
+@functools.lru_cache(maxsize=65_536)
 def network_of(address: str) -> str:
     """The /24 (IPv4) or /48 (IPv6) network an address belongs to; '' when it is not an address."""
     try:
@@ -17,6 +19,7 @@ def network_of(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
+@functools.lru_cache(maxsize=65_536)
 def ip_hash(address: str, secret: str) -> str:
     network = network_of(address)
     if not network:

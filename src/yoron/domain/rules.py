@@ -17,13 +17,19 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 VOTE_VALUES = (-1, 0, 1)
 
 
+# Unicode categories Cc (controls, but tab and newline), Cs (surrogates) and Co (private use).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
+)
+
+
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in "\n\t" for ch in text)
+    return _CONTROL.search(text) is not None
 
 
 def check_text(value: str, *, field: str, max_len: int, required: bool = True) -> str:
     """A user string: NFC-normalised, trimmed, within ``max_len``, free of control characters."""
-    text = unicodedata.normalize("NFC", value).strip()
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if required and not text:
         raise Invalid(f"{field}_empty", f"The {field.replace('_', ' ')} must not be empty.", field)
     if len(text) > max_len:

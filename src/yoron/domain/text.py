@@ -9,7 +9,7 @@ import html as html_escape
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import nh3
 from markdown_it import MarkdownIt
@@ -71,10 +71,14 @@ def normalize_space(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """What a body asks of the world before it can be rendered."""
+    """What a body asks of the world before it can be rendered, and its parsed form.
+
+    Rendering a draft uses up its tokens: render each draft once.
+    """
 
     quotes: tuple[str, ...]
     mention_keys: frozenset[str]
+    tokens: list[Token] = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +105,7 @@ def analyze(body: str) -> Draft:
         for child in _plain_text_children(tokens)
         for match in _MENTION.finditer(child.content)
     }
-    return Draft(quotes=tuple(_top_level_quotes(tokens)), mention_keys=frozenset(mention_keys))
+    return Draft(tuple(_top_level_quotes(tokens)), frozenset(mention_keys), tokens)
 
 
 def plain_text(body: str) -> str:
@@ -126,16 +130,16 @@ def quote_is_faithful(quote: str, source: str) -> bool:
 
 
 def render(
-    body: str,
+    body: str | Draft,
     mentions: Mapping[str, int] | None = None,
     quote: QuoteContext | None = None,
 ) -> Rendered:
-    """Render a body to sanitized HTML.
+    """Render a body (or an analyzed draft of one) to sanitized HTML.
 
     ``mentions`` maps a mention key to the comment id its ``@name`` links to;
     ``quote`` is the source the body's top-level quotes claim to come from.
     """
-    tokens = _MD.parse(body)
+    tokens = body.tokens if isinstance(body, Draft) else _MD.parse(body)
     mentioned = _link_mentions(tokens, mentions or {})
     verified = _mark_quotes(tokens, quote) if quote else None
     raw = _MD.renderer.render(tokens, _MD.options, {})

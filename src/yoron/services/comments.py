@@ -90,7 +90,7 @@ async def _render(
         )
     context = await _quote_context(tx, thread, quote_of) if quote_of else None
     mentions = await tx.comments.participants(thread.id, sorted(draft.mention_keys))
-    rendered = text.render(body, mentions, context)
+    rendered = text.render(draft, mentions, context)
     quote = Quote(quote_of.source, quote_of.comment_id, bool(rendered.quote_verified)) if quote_of else None
     return rendered, quote
 

@@ -29,7 +29,7 @@ JSON_WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
 async def _require_json(request: Request[Any, Any, Any]) -> Response[bytes] | None:
     """API writes must be JSON: a cross-site form cannot send it, which keeps cookies safe."""
-    if request.method in JSON_WRITE_METHODS and request.url.path.startswith("/api/"):
+    if request.method in JSON_WRITE_METHODS and request.scope["path"].startswith("/api/"):
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media_type != "application/json":
             return error_response(415, "unsupported_media_type", "Send the request body as application/json.")
