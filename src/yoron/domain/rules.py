@@ -119,16 +119,23 @@ def may_edit(viewer: Viewer, comment: Comment, site: Site, now_ms: int) -> bool:
     )
 
 
+def _duration(seconds: int) -> str:
+    if seconds < 60 or seconds % 60:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    minutes = seconds // 60
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
 def check_may_edit(viewer: Viewer, comment: Comment, site: Site, thread: Thread, now_ms: int) -> None:
     if viewer.key is None or viewer.key != comment.owner:
         raise Forbidden("not_author", "Only the author may change this comment.", None)
     if comment.state not in (CommentState.PUBLISHED, CommentState.PENDING):
         raise Conflict("comment_gone", "This comment can no longer be changed.", None)
     if not may_edit(viewer, comment, site, now_ms):
-        minutes = site.policy.edit_window_seconds // 60
         raise Conflict(
             "edit_window_closed",
-            f"Comments can be changed for {minutes} minutes after posting; that time is over.",
+            f"Comments can be changed for {_duration(site.policy.edit_window_seconds)} after posting;"
+            " that time is over.",
             None,
         )
     check_thread_open(thread)

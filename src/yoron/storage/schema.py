@@ -123,11 +123,13 @@ comments = Table(
     Column("ip_hash", String(64), nullable=False, server_default=""),
     Column("created_at", BigInteger, nullable=False),
     Column("edited_at", BigInteger, nullable=True),
+    Column("user_id", ID, nullable=True),
     *_listing_indexes("flat", LISTED),
     *_listing_indexes("root", ROOT_LISTED),
     Index("ix_comments_replies", "root_id", "created_at", "id", sqlite_where=LISTED, postgresql_where=LISTED),
     Index("ix_comments_names", "thread_id", "name_key"),
     Index("ix_comments_owner", "owner", "thread_id", "created_at"),
+    Index("ix_comments_user", "user_id", "created_at"),
 )
 
 votes = Table(
@@ -151,4 +153,45 @@ comment_revisions = Table(
     Column("html", Text, nullable=False),
     Column("written_at", BigInteger, nullable=False),
     Index("ix_comment_revisions_comment", "comment_id", "id"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("site_id", ID, ForeignKey("sites.id", ondelete="CASCADE"), nullable=True),
+    Column("email", String(320), nullable=True),
+    Column("email_verified_at", BigInteger, nullable=True),
+    Column("password_hash", String(200), nullable=True),
+    Column("display_name", String(80), nullable=False),
+    Column("name_key", String(160), nullable=False),
+    Column("role", String(16), nullable=False, server_default="reader"),
+    Column("status", String(16), nullable=False, server_default="active"),
+    Column("sso_subject", String(200), nullable=True),
+    Column("avatar_url", String(2048), nullable=False, server_default=""),
+    Column("badges", Text, nullable=False, server_default="[]"),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ux_users_site_name", "site_id", "name_key", unique=True),
+    Index("ux_users_site_email", "site_id", "email", unique=True),
+    Index("ux_users_site_sso", "site_id", "sso_subject", unique=True),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Index("ix_sessions_user", "user_id"),
+)
+
+email_tokens = Table(
+    "email_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("used_at", BigInteger, nullable=True),
 )

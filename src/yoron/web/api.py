@@ -143,13 +143,14 @@ async def post_comment(
 @get("/api/v1/comments/{comment_id:int}", summary="One comment", tags=["comments"])
 async def comment_by_id(request: AnyRequest, comment_id: CommentId) -> CommentOut:
     async with ctx_of(request).db.read() as tx:
-        return comment_out(await access_comment(tx, comment_id))
+        return comment_out(await access_comment(tx, comment_id), with_body=True)
 
 
 @patch("/api/v1/comments/{comment_id:int}", summary="Edit one's comment", tags=["comments"])
 async def edit_comment(request: AnyRequest, comment_id: CommentId, data: JSONBody[EditIn]) -> CommentOut:
     viewer = viewer_of(request, secret_of(request))
-    return comment_out(await comments.do_edit_comment(ctx_of(request), comment_id, viewer, data.body))
+    edited = await comments.do_edit_comment(ctx_of(request), comment_id, viewer, data.body)
+    return comment_out(edited, with_body=True)
 
 
 @delete(

@@ -75,7 +75,7 @@ class QuoteOut(Struct):
     verified: bool
 
 
-class CommentOut(Struct):
+class CommentOut(Struct, omit_defaults=True):
     id: int
     thread_id: int
     parent_id: int | None
@@ -92,6 +92,8 @@ class CommentOut(Struct):
     edited_at: datetime | None
     in_reply_to: ParentOut | None
     quote: QuoteOut | None
+    body: str | None = None
+    """The Markdown source; only in answers about one comment, never in pages."""
 
 
 class PageOut(Struct):
@@ -177,7 +179,7 @@ def thread_out(thread: Thread) -> ThreadOut:
     )
 
 
-def comment_out(comment: Comment) -> CommentOut:
+def comment_out(comment: Comment, *, with_body: bool = False) -> CommentOut:
     deleted = comment.state is CommentState.DELETED
     quote = comment.quote
     return CommentOut(
