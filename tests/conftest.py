@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 
 import asyncpg
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.servers import free_port
 from yoron.domain.model import SitePolicy
+from yoron.jobs.mail import SmtpConfig, SmtpMailer
 from yoron.services.context import Context, Limits
 from yoron.services.sites import do_add_site
 from yoron.settings import Settings, load_settings
@@ -143,3 +151,36 @@ async def site_key(settings: Settings) -> str:
     finally:
         await database.close()
     return key
+
+
+class Inbox:
+    """Messages a real SMTP server (aiosmtpd) received during a test."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        self.messages.append(message_from_bytes(envelope.content, policy=default_policy))  # type: ignore[arg-type]
+        return "250 OK"
+
+    def link(self, path: str) -> str:
+        """The token of the newest emailed link to ``path``."""
+        for message in reversed(self.messages):
+            body = message.get_body(preferencelist=("plain",))
+            match = re.search(rf"{re.escape(path)}\?token=([\w-]+)", body.get_content() if body else "")
+            if match:
+                return match.group(1)
+        raise AssertionError(f"no email with a link to {path}")
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, SmtpMailer]]:
+    """A real SMTP server on loopback and a mailer that talks to it."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, SmtpMailer(SmtpConfig(host="127.0.0.1", port=port))
+    finally:
+        controller.stop()

@@ -30,6 +30,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     pg_pool_min: int = 2
     pg_pool_max: int = 10
     cookie_secure: Literal["auto", "always", "never"] = "auto"
+    session_days: int = 30
+    email_link_minutes: int = 60
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = "yoron <noreply@localhost>"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     @property

@@ -99,5 +99,19 @@ class User:
         return Actor(self.role.value)
 
 
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    site_id: int | None
+    email: str | None
+    password_hash: str | None
+    display_name: str
+    name_key: str
+    role: Role
+    created_at: int
+    sso_subject: str | None = None
+    avatar_url: str = ""
+    badges: tuple[str, ...] = ()
+
+
 def may(actor: Actor, action: Action) -> bool:
     return action in PERMISSIONS[actor]

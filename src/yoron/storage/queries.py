@@ -156,3 +156,48 @@ def _listing(sort: Sort, display: Display) -> Statement:
 LISTINGS: dict[tuple[Sort, Display], Statement] = {
     (sort, display): _listing(sort, display) for sort in Sort for display in Display
 }
+
+# --- accounts
+USER_COLUMNS = (
+    "id, site_id, email, email_verified_at, display_name, role, status, avatar_url, badges, created_at"
+)
+insert_user = Statement(
+    "INSERT INTO users (site_id, email, password_hash, display_name, name_key, role, sso_subject,"
+    " avatar_url, badges, created_at)"
+    " VALUES (:site_id, :email, :password_hash, :display_name, :name_key, :role, :sso_subject,"
+    f" :avatar_url, :badges, :created_at) RETURNING {USER_COLUMNS}"
+)
+user_by_id = Statement(f"SELECT {USER_COLUMNS} FROM users WHERE id = :id")
+user_by_email = Statement(
+    f"SELECT {USER_COLUMNS}, password_hash FROM users WHERE site_id = :site_id AND email = :email",
+    sqlite=f"SELECT {USER_COLUMNS}, password_hash FROM users WHERE site_id IS :site_id AND email = :email",
+    postgresql=f"SELECT {USER_COLUMNS}, password_hash FROM users"
+    " WHERE site_id IS NOT DISTINCT FROM :site_id AND email = :email",
+)
+user_by_name_key = Statement(
+    f"SELECT {USER_COLUMNS} FROM users WHERE site_id = :site_id AND name_key = :name_key",
+    sqlite=f"SELECT {USER_COLUMNS} FROM users WHERE site_id IS :site_id AND name_key = :name_key",
+    postgresql=f"SELECT {USER_COLUMNS} FROM users"
+    " WHERE site_id IS NOT DISTINCT FROM :site_id AND name_key = :name_key",
+)
+set_user_role = Statement("UPDATE users SET role = :role WHERE id = :id")
+set_user_password = Statement("UPDATE users SET password_hash = :password_hash WHERE id = :id")
+mark_user_verified = Statement("UPDATE users SET email_verified_at = :now WHERE id = :id")
+insert_session = Statement(
+    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+    " VALUES (:token_hash, :user_id, :created_at, :expires_at)"
+)
+session_user = Statement(
+    f"SELECT {', '.join('u.' + c.strip() for c in USER_COLUMNS.split(','))} FROM sessions s"
+    " JOIN users u ON u.id = s.user_id WHERE s.token_hash = :token_hash AND s.expires_at > :now"
+)
+delete_session = Statement("DELETE FROM sessions WHERE token_hash = :token_hash")
+delete_user_sessions = Statement("DELETE FROM sessions WHERE user_id = :user_id")
+insert_email_token = Statement(
+    "INSERT INTO email_tokens (token_hash, user_id, purpose, expires_at)"
+    " VALUES (:token_hash, :user_id, :purpose, :expires_at)"
+)
+use_email_token = Statement(
+    "UPDATE email_tokens SET used_at = :now WHERE token_hash = :token_hash AND purpose = :purpose"
+    " AND used_at IS NULL AND expires_at > :now RETURNING user_id"
+)

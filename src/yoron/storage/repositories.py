@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+from yoron.domain.accounts import NewUser, Role, User, UserStatus
 from yoron.domain.model import (
     Comment,
     CommentState,
@@ -316,10 +317,95 @@ class SqlVotes:
         return (int(row["up"]), int(row["down"])) if row else (0, 0)
 
 
+def _user(row: Row) -> User:
+    return User(
+        id=row["id"],
+        site_id=row["site_id"],
+        email=row["email"],
+        email_verified=row["email_verified_at"] is not None,
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        status=UserStatus(row["status"]),
+        created_at=row["created_at"],
+        avatar_url=row["avatar_url"],
+        badges=tuple(json.loads(row["badges"])),
+    )
+
+
+class SqlUsers:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    async def add(self, user: NewUser) -> User:
+        row = await self._s.one(
+            q.insert_user,
+            site_id=user.site_id,
+            email=user.email,
+            password_hash=user.password_hash,
+            display_name=user.display_name,
+            name_key=user.name_key,
+            role=user.role.value,
+            sso_subject=user.sso_subject,
+            avatar_url=user.avatar_url,
+            badges=json.dumps(list(user.badges)),
+            created_at=user.created_at,
+        )
+        return _user(row)
+
+    async def by_id(self, user_id: int) -> User | None:
+        row = await self._s.one(q.user_by_id, id=user_id)
+        return None if row is None else _user(row)
+
+    async def by_email(self, site_id: int | None, email: str) -> tuple[User, str] | None:
+        row = await self._s.one(q.user_by_email, site_id=site_id, email=email)
+        return None if row is None else (_user(row), row["password_hash"] or "")
+
+    async def by_name_key(self, site_id: int | None, name_key: str) -> User | None:
+        row = await self._s.one(q.user_by_name_key, site_id=site_id, name_key=name_key)
+        return None if row is None else _user(row)
+
+    async def set_role(self, user_id: int, role: Role) -> None:
+        await self._s.run(q.set_user_role, id=user_id, role=role.value)
+
+    async def set_password(self, user_id: int, password_hash: str) -> None:
+        await self._s.run(q.set_user_password, id=user_id, password_hash=password_hash)
+
+    async def mark_verified(self, user_id: int, now: int) -> None:
+        await self._s.run(q.mark_user_verified, id=user_id, now=now)
+
+    async def add_session(self, token_hash: str, user_id: int, now: int, expires_at: int) -> None:
+        await self._s.run(
+            q.insert_session, token_hash=token_hash, user_id=user_id, created_at=now, expires_at=expires_at
+        )
+
+    async def session_user(self, token_hash: str, now: int) -> User | None:
+        row = await self._s.one(q.session_user, token_hash=token_hash, now=now)
+        return None if row is None else _user(row)
+
+    async def drop_session(self, token_hash: str) -> None:
+        await self._s.run(q.delete_session, token_hash=token_hash)
+
+    async def drop_sessions(self, user_id: int) -> None:
+        await self._s.run(q.delete_user_sessions, user_id=user_id)
+
+    async def add_email_token(self, token_hash: str, user_id: int, purpose: str, expires_at: int) -> None:
+        await self._s.run(
+            q.insert_email_token,
+            token_hash=token_hash,
+            user_id=user_id,
+            purpose=purpose,
+            expires_at=expires_at,
+        )
+
+    async def use_email_token(self, token_hash: str, purpose: str, now: int) -> int | None:
+        value = await self._s.value(q.use_email_token, token_hash=token_hash, purpose=purpose, now=now)
+        return None if value is None else int(value)
+
+
 class SqlTx:
     """The repositories bound to one session."""
 
-    __slots__ = ("comments", "session", "sites", "threads", "votes")
+    __slots__ = ("comments", "session", "sites", "threads", "users", "votes")
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -327,6 +413,7 @@ class SqlTx:
         self.threads = SqlThreads(session)
         self.comments = SqlComments(session)
         self.votes = SqlVotes(session)
+        self.users = SqlUsers(session)
 
 
 class _Ready:

@@ -1,0 +1,1 @@
+"""Side effects that leave the process: email today; webhooks and digests later."""
