@@ -12,8 +12,11 @@ from typing import TypeVar
 
 import msgspec
 
+from yoron.jobs.mail import LogMailer, SmtpConfig, SmtpMailer
+from yoron.services.accounts import AccountSettings
 from yoron.services.context import Context, Limits
 from yoron.services.events import LocalEvents
+from yoron.services.ports import Mailer
 from yoron.settings import Settings
 from yoron.storage import migrate
 from yoron.storage.repositories import SqlDatabase, open_database
@@ -53,13 +56,33 @@ class Runtime:
     ctx: Context
     db: SqlDatabase
     events: LocalEvents
+    mailer: Mailer
+    accounts: AccountSettings
+
+
+def mailer_from(settings: Settings) -> Mailer:
+    if not settings.smtp_host:
+        return LogMailer()
+    return SmtpMailer(
+        SmtpConfig(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            security=settings.smtp_security,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            sender=settings.mail_from,
+        )
+    )
 
 
 async def start(settings: Settings) -> Runtime:
     db = await open_db(settings)
     events = LocalEvents()
     ctx = Context(db=db, clock=clock_ms, events=events, limits=limits_from(settings))
-    return Runtime(settings=settings, ctx=ctx, db=db, events=events)
+    account_settings = AccountSettings(
+        session_days=settings.session_days, email_link_minutes=settings.email_link_minutes
+    )
+    return Runtime(settings, ctx, db, events, mailer_from(settings), account_settings)
 
 
 def run_sync(make: Callable[[], Awaitable[T]]) -> T:

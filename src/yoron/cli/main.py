@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from yoron import bootstrap
+from yoron.domain.accounts import GuestPolicy
 from yoron.domain.errors import DomainError
 from yoron.domain.model import Display, Site, SitePolicy, Sort, ThreadState
 from yoron.services import sites, threads
@@ -103,7 +104,7 @@ def migrate(
 
 def _policy(
     base: SitePolicy,
-    guests: bool | None,
+    guests: GuestPolicy | None,
     display: Display | None,
     max_depth: int | None,
     sort: Sort | None,
@@ -111,7 +112,7 @@ def _policy(
     auto_create: bool | None,
 ) -> SitePolicy:
     return SitePolicy(
-        guests_allowed=base.guests_allowed if guests is None else guests,
+        guest_policy=guests or base.guest_policy,
         display=display or base.display,
         max_depth=base.max_depth if max_depth is None else max_depth,
         default_sort=sort or base.default_sort,
@@ -120,7 +121,9 @@ def _policy(
     )
 
 
-GuestsOption = Annotated[bool | None, typer.Option("--guests/--no-guests", help="Allow guest comments.")]
+GuestsOption = Annotated[
+    GuestPolicy | None, typer.Option("--guests", help="allowed, premoderated or sign_in_required.")
+]
 DisplayOption = Annotated[Display | None, typer.Option(help="flat or nested.")]
 DepthOption = Annotated[int | None, typer.Option("--max-depth", help="Deepest nesting shown.")]
 SortOption = Annotated[Sort | None, typer.Option("--sort", help="Default sort.")]
@@ -194,7 +197,7 @@ def site_list(config: ConfigOption = None) -> None:
             site.slug,
             site.name,
             " ".join(site.origins),
-            "yes" if policy.guests_allowed else "no",
+            policy.guest_policy.value,
             policy.display.value,
             str(policy.max_depth),
             policy.default_sort.value,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from yoron.domain.accounts import GuestPolicy, User
+
 
 class ThreadState(enum.StrEnum):
     OPEN = "open"
@@ -41,12 +43,16 @@ class QuoteSource(enum.StrEnum):
 class SitePolicy:
     """What a publisher decides for their site."""
 
-    guests_allowed: bool = True
+    guest_policy: GuestPolicy = GuestPolicy.ALLOWED
     display: Display = Display.NESTED
     max_depth: int = 4
     default_sort: Sort = Sort.OLDEST
     edit_window_seconds: int = 15 * 60
     auto_create_threads: bool = True
+
+    @property
+    def guests_allowed(self) -> bool:
+        return self.guest_policy is not GuestPolicy.SIGN_IN_REQUIRED
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +119,16 @@ class Comment:
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """Who is asking: a signed device (guests) today, accounts later.
+    """Who is asking: a signed-in user, or a guest known by a signed device.
 
-    ``key`` is the stable owner string stored on comments and votes; ``None``
-    means an anonymous reader with no device yet.
+    ``key`` is the stable owner string stored on comments and votes (``u:<id>``
+    for users, ``d:<hash>`` for devices); ``None`` means an anonymous reader
+    with no device yet.
     """
 
     key: str | None
     ip_hash: str = ""
+    user: User | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +146,7 @@ class NewComment:
     quote: Quote | None
     ip_hash: str
     created_at: int
+    user_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from yoron.domain.accounts import Action, Actor, GuestPolicy, may
 from yoron.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from yoron.domain.model import Comment, CommentState, Site, Thread, ThreadState, Viewer
 
@@ -94,12 +95,28 @@ def check_thread_open(thread: Thread) -> None:
         raise Conflict("thread_closed", "This discussion is closed.", None)
 
 
-def check_may_post(site: Site, thread: Thread, viewer: Viewer) -> None:
+def check_active(viewer: Viewer, site: Site, action: Action) -> None:
+    """Suspended and banned accounts may read, nothing more; the table in accounts.py decides."""
+    actor = viewer.user.actor_on(site.id) if viewer.user else Actor.GUEST
+    if not may(actor, action):
+        raise Forbidden(f"account_{actor.value}", f"Your account is {actor.value} on this site.", None)
+
+
+def check_may_post(site: Site, thread: Thread, viewer: Viewer) -> CommentState:
+    """Raise unless the viewer may comment here; return the state the new comment starts in."""
     check_thread_open(thread)
-    if not site.policy.guests_allowed:
+    if viewer.user is not None:
+        check_active(viewer, site, Action.POST)
+        if not viewer.user.email_verified:
+            raise Forbidden("verify_email_first", "Confirm your email address before commenting.", None)
+        return CommentState.PUBLISHED
+    if site.policy.guest_policy is GuestPolicy.SIGN_IN_REQUIRED:
         raise Forbidden("sign_in_required", "This site asks you to sign in to comment.", None)
     if viewer.key is None:
         raise Forbidden("no_identity", "Your browser sent no device identity.", None)
+    if site.policy.guest_policy is GuestPolicy.PREMODERATED:
+        return CommentState.PENDING
+    return CommentState.PUBLISHED
 
 
 def check_parent(parent: Comment | None, thread: Thread) -> None:
@@ -127,6 +144,8 @@ def _duration(seconds: int) -> str:
 
 
 def check_may_edit(viewer: Viewer, comment: Comment, site: Site, thread: Thread, now_ms: int) -> None:
+    if viewer.user is not None:
+        check_active(viewer, site, Action.EDIT_OWN)
     if viewer.key is None or viewer.key != comment.owner:
         raise Forbidden("not_author", "Only the author may change this comment.", None)
     if comment.state not in (CommentState.PUBLISHED, CommentState.PENDING):
@@ -141,7 +160,9 @@ def check_may_edit(viewer: Viewer, comment: Comment, site: Site, thread: Thread,
     check_thread_open(thread)
 
 
-def check_may_vote(viewer: Viewer, comment: Comment, thread: Thread) -> None:
+def check_may_vote(viewer: Viewer, comment: Comment, thread: Thread, site: Site) -> None:
+    if viewer.user is not None:
+        check_active(viewer, site, Action.VOTE)
     if viewer.key is None:
         raise Forbidden("no_identity", "Your browser sent no device identity.", None)
     if comment.state is not CommentState.PUBLISHED:

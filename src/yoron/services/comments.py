@@ -105,14 +105,18 @@ async def do_post_comment(
     parent_id: int | None = None,
     quote_of: int | str | None = None,
 ) -> Comment:
-    """Post a comment or a reply; it is published at once (moderation plugs in here later)."""
+    """Post a comment or a reply: published at once, or held where the site pre-moderates guests.
+
+    Signed-in users post under their account's display name; guests give one.
+    """
     body = check_body(ctx, body)
-    name = check_author_name(author_name, ctx.limits.author_name_max_length)
+    user = viewer.user
+    name = user.display_name if user else check_author_name(author_name, ctx.limits.author_name_max_length)
     quote = QuoteOf.parse(quote_of)
     async with ctx.db.write() as tx:
         thread = await access_thread(tx, thread_id)
         site = await _site_of(tx, thread)
-        check_may_post(site, thread, viewer)
+        state = check_may_post(site, thread, viewer)
         parent = None
         if parent_id is not None:
             parent = await tx.comments.get(parent_id)
@@ -129,15 +133,17 @@ async def do_post_comment(
                 name_key=text.mention_key(name),
                 body=body,
                 html=rendered.html,
-                state=CommentState.PUBLISHED,
+                state=state,
                 quote=quote_info,
                 ip_hash=viewer.ip_hash,
                 created_at=ctx.clock(),
+                user_id=user.id if user else None,
             )
         )
-        if parent is not None:
+        published = state is CommentState.PUBLISHED
+        if parent is not None and published:
             await tx.comments.add_replies(parent.id, 1)
-        await tx.threads.touch(thread.id, 1)
+        await tx.threads.touch(thread.id, 1 if published else 0)
         comment = await access_comment(tx, comment_id)
     ctx.events.publish(
         "comment.created",

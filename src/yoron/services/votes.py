@@ -34,7 +34,9 @@ async def do_vote(ctx: Context, comment_id: int, viewer: Viewer, value: int) -> 
         tally = await tx.comments.lock_tally(comment_id)
         comment = await access_comment(tx, comment_id)
         thread = await access_thread(tx, comment.thread_id)
-        check_may_vote(viewer, comment, thread)
+        site = await tx.sites.by_id(thread.site_id)
+        assert site is not None
+        check_may_vote(viewer, comment, thread, site)
         assert viewer.key is not None and tally is not None
         up, down = tally
         old = await tx.votes.get(comment.id, viewer.key)

@@ -6,7 +6,7 @@ from yoron.domain.model import Display, Sort
 from yoron.storage.sql import Statement
 
 SITE_COLUMNS = (
-    "id, slug, name, origins, guests_allowed, display, max_depth, default_sort,"
+    "id, slug, name, origins, guest_policy, display, max_depth, default_sort,"
     " edit_window_seconds, auto_create_threads, created_at"
 )
 THREAD_COLUMNS = "id, site_id, key, title, url, lead, state, comment_count, version, created_at"
@@ -27,9 +27,9 @@ ping = Statement("SELECT 1")
 
 # --- sites
 insert_site = Statement(
-    "INSERT INTO sites (slug, name, origins, guests_allowed, display, max_depth, default_sort,"
+    "INSERT INTO sites (slug, name, origins, guest_policy, display, max_depth, default_sort,"
     " edit_window_seconds, auto_create_threads, api_key_hash, created_at)"
-    " VALUES (:slug, :name, :origins, :guests_allowed, :display, :max_depth, :default_sort,"
+    " VALUES (:slug, :name, :origins, :guest_policy, :display, :max_depth, :default_sort,"
     " :edit_window_seconds, :auto_create_threads, :api_key_hash, :created_at)"
     f" RETURNING {SITE_COLUMNS}"
 )
@@ -37,7 +37,7 @@ site_by_slug = Statement(f"SELECT {SITE_COLUMNS} FROM sites WHERE slug = :slug")
 site_by_id = Statement(f"SELECT {SITE_COLUMNS} FROM sites WHERE id = :id")
 all_sites = Statement(f"SELECT {SITE_COLUMNS} FROM sites ORDER BY slug")
 update_site = Statement(
-    "UPDATE sites SET name = :name, origins = :origins, guests_allowed = :guests_allowed,"
+    "UPDATE sites SET name = :name, origins = :origins, guest_policy = :guest_policy,"
     " display = :display, max_depth = :max_depth, default_sort = :default_sort,"
     " edit_window_seconds = :edit_window_seconds, auto_create_threads = :auto_create_threads"
     " WHERE id = :id"
@@ -66,10 +66,11 @@ thread_counts = Statement(
 # --- comments
 insert_comment = Statement(
     "INSERT INTO comments (thread_id, parent_id, root_id, depth, owner, author_name, name_key,"
-    " body, html, state, listed, quote_source, quote_comment_id, quote_verified, ip_hash, created_at)"
+    " body, html, state, listed, quote_source, quote_comment_id, quote_verified, ip_hash, created_at,"
+    " user_id)"
     " VALUES (:thread_id, :parent_id, :root_id, :depth, :owner, :author_name, :name_key,"
     " :body, :html, :state, :listed, :quote_source, :quote_comment_id, :quote_verified, :ip_hash,"
-    " :created_at) RETURNING id"
+    " :created_at, :user_id) RETURNING id"
 )
 comment_by_id = Statement(f"{COMMENT_FROM} WHERE c.id = :id")
 replies_of_roots = Statement(

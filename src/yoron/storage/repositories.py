@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from yoron.domain.accounts import NewUser, Role, User, UserStatus
+from yoron.domain.accounts import GuestPolicy, NewUser, Role, User, UserStatus
 from yoron.domain.model import (
     Comment,
     CommentState,
@@ -40,7 +40,7 @@ FIRST_PAGE: dict[Sort, tuple[float | int, int]] = {
 
 def _site(row: Row) -> Site:
     policy = SitePolicy(
-        guests_allowed=bool(row["guests_allowed"]),
+        guest_policy=GuestPolicy(row["guest_policy"]),
         display=Display(row["display"]),
         max_depth=row["max_depth"],
         default_sort=Sort(row["default_sort"]),
@@ -103,7 +103,7 @@ def _comment(row: Row) -> Comment:
 
 def _policy_params(policy: SitePolicy) -> dict[str, Any]:
     return {
-        "guests_allowed": int(policy.guests_allowed),
+        "guest_policy": policy.guest_policy.value,
         "display": policy.display.value,
         "max_depth": policy.max_depth,
         "default_sort": policy.default_sort.value,
@@ -218,6 +218,7 @@ class SqlComments:
                 listed=int(listed),
                 ip_hash=comment.ip_hash,
                 created_at=comment.created_at,
+                user_id=comment.user_id,
                 **_quote_params(comment.quote),
             )
         )

@@ -46,7 +46,7 @@ sites = Table(
     Column("slug", String(63), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
     Column("origins", Text, nullable=False, server_default="[]"),
-    Column("guests_allowed", SmallInteger, nullable=False, server_default="1"),
+    Column("guest_policy", String(24), nullable=False, server_default="allowed"),
     Column("display", String(16), nullable=False, server_default="nested"),
     Column("max_depth", Integer, nullable=False, server_default="4"),
     Column("default_sort", String(16), nullable=False, server_default="oldest"),

@@ -17,7 +17,7 @@ from yoron.services.sites import access_site
 from yoron.web.cache import PAGE_CACHE_CONTROL, etag_of, page_key
 from yoron.web.identity import attach_device, ensure_device, viewer_of
 from yoron.web.live import LiveThreads
-from yoron.web.runtime import cache_of, cookie_secure, ctx_of, secret_of
+from yoron.web.runtime import cache_of, ctx_of
 from yoron.web.schemas import (
     MAX_ID,
     CommentIn,
@@ -119,7 +119,7 @@ async def thread_comments(
 
 @get("/api/v1/threads/{thread_id:int}/me", summary="The viewer's own state in a thread", tags=["comments"])
 async def thread_me(request: AnyRequest, thread_id: ThreadId) -> Response[ViewerOut]:
-    state = await listing.viewer_state(ctx_of(request), thread_id, viewer_of(request, secret_of(request)))
+    state = await listing.viewer_state(ctx_of(request), thread_id, await viewer_of(request))
     return Response(viewer_out(state), headers={"cache-control": "private, no-store"})
 
 
@@ -127,7 +127,7 @@ async def thread_me(request: AnyRequest, thread_id: ThreadId) -> Response[Viewer
 async def post_comment(
     request: AnyRequest, thread_id: ThreadId, data: JSONBody[CommentIn]
 ) -> Response[CommentOut]:
-    viewer, token = ensure_device(request, secret_of(request))
+    viewer, token = await ensure_device(request)
     comment = await comments.do_post_comment(
         ctx_of(request),
         thread_id,
@@ -137,7 +137,7 @@ async def post_comment(
         parent_id=data.parent_id,
         quote_of=data.quote_of,
     )
-    return attach_device(Response(comment_out(comment), status_code=201), token, cookie_secure(request))
+    return attach_device(Response(comment_out(comment), status_code=201), token, request)
 
 
 @get("/api/v1/comments/{comment_id:int}", summary="One comment", tags=["comments"])
@@ -148,7 +148,7 @@ async def comment_by_id(request: AnyRequest, comment_id: CommentId) -> CommentOu
 
 @patch("/api/v1/comments/{comment_id:int}", summary="Edit one's comment", tags=["comments"])
 async def edit_comment(request: AnyRequest, comment_id: CommentId, data: JSONBody[EditIn]) -> CommentOut:
-    viewer = viewer_of(request, secret_of(request))
+    viewer = await viewer_of(request)
     edited = await comments.do_edit_comment(ctx_of(request), comment_id, viewer, data.body)
     return comment_out(edited, with_body=True)
 
@@ -157,15 +157,15 @@ async def edit_comment(request: AnyRequest, comment_id: CommentId, data: JSONBod
     "/api/v1/comments/{comment_id:int}", status_code=200, summary="Delete one's comment", tags=["comments"]
 )
 async def delete_comment(request: AnyRequest, comment_id: CommentId) -> CommentOut:
-    viewer = viewer_of(request, secret_of(request))
+    viewer = await viewer_of(request)
     return comment_out(await comments.do_delete_comment(ctx_of(request), comment_id, viewer))
 
 
 @put("/api/v1/comments/{comment_id:int}/vote", summary="Vote +1, -1 or 0", tags=["votes"])
 async def vote(request: AnyRequest, comment_id: CommentId, data: JSONBody[VoteIn]) -> Response[VoteOut]:
-    viewer, token = ensure_device(request, secret_of(request))
+    viewer, token = await ensure_device(request)
     result = await votes.do_vote(ctx_of(request), comment_id, viewer, data.value)
-    return attach_device(Response(vote_out(result)), token, cookie_secure(request))
+    return attach_device(Response(vote_out(result)), token, request)
 
 
 @post("/api/v1/preview", status_code=200, summary="Render a body without posting it", tags=["comments"])

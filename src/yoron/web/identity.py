@@ -1,4 +1,4 @@
-"""Who is asking: a signed, HttpOnly device cookie for guests (accounts come later)."""
+"""Who is asking: a signed-in user (session), or a guest known by a signed device cookie."""
 
 from __future__ import annotations
 
@@ -6,15 +6,21 @@ import base64
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
 from litestar import Request, Response
 
 from yoron.domain.model import Viewer
 from yoron.domain.privacy import ip_hash
+from yoron.services.accounts import access_session
+from yoron.web.runtime import cookie_secure, runtime_of
 
 DEVICE_COOKIE = "yoron_device"
 DEVICE_HEADER = "x-yoron-device"
 DEVICE_MAX_AGE = 400 * 24 * 3600
+SESSION_COOKIE = "yoron_session"
+SESSION_HEADER = "x-yoron-session"
+AnyRequest = Request[Any, Any, Any]
 
 
 def _sign(secret: str, device_id: str) -> str:
@@ -37,26 +43,36 @@ def device_key(secret: str, token: str | None) -> str | None:
     return "d:" + hashlib.sha256(device_id.encode()).hexdigest()[:32]
 
 
-def request_token(request: Request) -> str | None:
+def request_token(request: AnyRequest) -> str | None:
     return request.headers.get(DEVICE_HEADER) or request.cookies.get(DEVICE_COOKIE)
 
 
-def viewer_of(request: Request, secret: str, issued: str | None = None) -> Viewer:
-    token = issued or request_token(request)
+def session_token(request: AnyRequest) -> str | None:
+    """The session a request carries: the header form (widgets) or the HttpOnly cookie."""
+    return request.headers.get(SESSION_HEADER) or request.cookies.get(SESSION_COOKIE)
+
+
+async def viewer_of(request: AnyRequest, issued: str | None = None) -> Viewer:
+    runtime = runtime_of(request)
+    secret = runtime.settings.secret_key
     address = request.client.host if request.client else ""
-    return Viewer(key=device_key(secret, token), ip_hash=ip_hash(address, secret))
+    network = ip_hash(address, secret)
+    user = await access_session(runtime.ctx, session_token(request))
+    if user is not None:
+        return Viewer(key=user.key, ip_hash=network, user=user)
+    return Viewer(key=device_key(secret, issued or request_token(request)), ip_hash=network)
 
 
-def ensure_device(request: Request, secret: str) -> tuple[Viewer, str | None]:
-    """The viewer, with a new device token when the request carried no valid one."""
-    viewer = viewer_of(request, secret)
+async def ensure_device(request: AnyRequest) -> tuple[Viewer, str | None]:
+    """The viewer, with a new device token when a guest's request carried no valid one."""
+    viewer = await viewer_of(request)
     if viewer.key is not None:
         return viewer, None
-    token = make_device_token(secret)
-    return viewer_of(request, secret, issued=token), token
+    token = make_device_token(runtime_of(request).settings.secret_key)
+    return await viewer_of(request, issued=token), token
 
 
-def attach_device(response: Response, token: str | None, secure: bool) -> Response:
+def attach_device(response: Response[Any], token: str | None, request: AnyRequest) -> Response[Any]:
     """Hand a newly issued device token to the browser (cookie) and to scripts (header)."""
     if token:
         response.set_cookie(
@@ -64,7 +80,7 @@ def attach_device(response: Response, token: str | None, secure: bool) -> Respon
             token,
             max_age=DEVICE_MAX_AGE,
             httponly=True,
-            secure=secure,
+            secure=cookie_secure(request),
             samesite="lax",
             path="/",
         )

@@ -17,7 +17,7 @@ from yoron.domain.model import Comment, CommentState, Sort
 from yoron.domain.ranking import tally
 from yoron.services import comments, listing, votes
 from yoron.web.identity import attach_device, ensure_device, viewer_of
-from yoron.web.runtime import cookie_secure, ctx_of, runtime_of, secret_of
+from yoron.web.runtime import ctx_of, runtime_of
 from yoron.web.schemas import MAX_ID, when
 
 ThreadId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
@@ -104,7 +104,7 @@ async def _render_page(
     form: CommentForm | None = None,
 ) -> Template:
     ctx = ctx_of(request)
-    viewer = viewer_of(request, secret_of(request))
+    viewer = await viewer_of(request)
     page = await listing.list_comments(ctx, thread_id, sort=sort, cursor=cursor, limit=None)
     mine = await listing.viewer_state(ctx, thread_id, viewer)
     base = runtime_of(request).settings.public_url or str(request.base_url)
@@ -153,7 +153,7 @@ def _back(thread_id: int, anchor: str = "") -> Redirect:
 async def post_from_page(
     request: AnyRequest, thread_id: ThreadId, data: URLEncodedBody[CommentForm]
 ) -> Response[Any]:
-    viewer, token = ensure_device(request, secret_of(request))
+    viewer, token = await ensure_device(request)
     try:
         comment = await comments.do_post_comment(
             ctx_of(request),
@@ -166,7 +166,7 @@ async def post_from_page(
         )
     except DomainError as error:
         return await _render_page(request, thread_id, error=error, form=data)
-    response = attach_device(_back(thread_id, f"#c{comment.id}"), token, cookie_secure(request))
+    response = attach_device(_back(thread_id, f"#c{comment.id}"), token, request)
     response.set_cookie(NAME_COOKIE, comment.author_name, max_age=400 * 24 * 3600, samesite="lax")
     return response
 
@@ -175,13 +175,13 @@ async def post_from_page(
 async def vote_from_page(
     request: AnyRequest, thread_id: ThreadId, comment_id: CommentId, data: URLEncodedBody[VoteForm]
 ) -> Response[Any]:
-    viewer, token = ensure_device(request, secret_of(request))
+    viewer, token = await ensure_device(request)
     try:
         value = int(data.value) if data.value.strip().lstrip("-").isdigit() else 99
         await votes.do_vote(ctx_of(request), comment_id, viewer, value)
     except DomainError as error:
         return await _render_page(request, thread_id, error=error)
-    return attach_device(_back(thread_id, f"#c{comment_id}"), token, cookie_secure(request))
+    return attach_device(_back(thread_id, f"#c{comment_id}"), token, request)
 
 
 @post("/t/{thread_id:int}/edit/{comment_id:int}", include_in_schema=False)
@@ -189,9 +189,7 @@ async def edit_from_page(
     request: AnyRequest, thread_id: ThreadId, comment_id: CommentId, data: URLEncodedBody[EditForm]
 ) -> Response[Any]:
     try:
-        await comments.do_edit_comment(
-            ctx_of(request), comment_id, viewer_of(request, secret_of(request)), data.body
-        )
+        await comments.do_edit_comment(ctx_of(request), comment_id, await viewer_of(request), data.body)
     except DomainError as error:
         return await _render_page(request, thread_id, error=error)
     return _back(thread_id, f"#c{comment_id}")
@@ -200,7 +198,7 @@ async def edit_from_page(
 @post("/t/{thread_id:int}/delete/{comment_id:int}", include_in_schema=False)
 async def delete_from_page(request: AnyRequest, thread_id: ThreadId, comment_id: CommentId) -> Response[Any]:
     try:
-        await comments.do_delete_comment(ctx_of(request), comment_id, viewer_of(request, secret_of(request)))
+        await comments.do_delete_comment(ctx_of(request), comment_id, await viewer_of(request))
     except DomainError as error:
         return await _render_page(request, thread_id, error=error)
     return _back(thread_id)

@@ -134,6 +134,7 @@ class SiteOut(Struct):
     default_sort: str
     edit_window_seconds: int
     guests_allowed: bool
+    guest_policy: str
     auto_create_threads: bool
 
 
@@ -161,6 +162,7 @@ def site_out(site: Site) -> SiteOut:
         default_sort=policy.default_sort.value,
         edit_window_seconds=policy.edit_window_seconds,
         guests_allowed=policy.guests_allowed,
+        guest_policy=policy.guest_policy.value,
         auto_create_threads=policy.auto_create_threads,
     )
 

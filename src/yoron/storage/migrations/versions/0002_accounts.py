@@ -1,4 +1,4 @@
-"""Accounts: users, sessions, single-use email tokens; comments know their account.
+"""Accounts: users, sessions, single-use email tokens; comments know their account; guest policies.
 
 Revision ID: 0002
 Revises: 0001
@@ -67,9 +67,19 @@ def upgrade() -> None:
     with op.batch_alter_table("comments") as batch:
         batch.add_column(sa.Column("user_id", ID, nullable=True))
     op.create_index("ix_comments_user", "comments", ["user_id", "created_at"])
+    with op.batch_alter_table("sites") as batch:
+        batch.add_column(sa.Column("guest_policy", sa.String(24), server_default="allowed", nullable=False))
+    op.execute("UPDATE sites SET guest_policy = 'sign_in_required' WHERE guests_allowed = 0")
+    with op.batch_alter_table("sites") as batch:
+        batch.drop_column("guests_allowed")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sites") as batch:
+        batch.add_column(sa.Column("guests_allowed", sa.SmallInteger(), server_default="1", nullable=False))
+    op.execute("UPDATE sites SET guests_allowed = 0 WHERE guest_policy = 'sign_in_required'")
+    with op.batch_alter_table("sites") as batch:
+        batch.drop_column("guest_policy")
     op.drop_index("ix_comments_user", table_name="comments")
     with op.batch_alter_table("comments") as batch:
         batch.drop_column("user_id")
