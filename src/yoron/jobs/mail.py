@@ -27,10 +27,10 @@ class SmtpMailer:
     """Sends each message over a fresh SMTP connection."""
 
     def __init__(self, config: SmtpConfig) -> None:
-        self._config = config
+        self.config = config
 
     async def send(self, to: str, subject: str, text: str) -> None:
-        config = self._config
+        config = self.config
         message = EmailMessage()
         message["From"] = config.sender
         message["To"] = to

@@ -11,7 +11,7 @@ from yoron.services import sites
 from yoron.services.context import Context
 
 ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
-ALLOW_HEADERS = "content-type, x-yoron-device, authorization, if-none-match"
+ALLOW_HEADERS = "content-type, x-yoron-device, x-yoron-session, authorization, if-none-match"
 EXPOSE_HEADERS = "x-yoron-device, etag"
 REFRESH_SECONDS = 5.0
 

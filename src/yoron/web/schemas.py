@@ -8,6 +8,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta, Struct
 
+from yoron.domain.accounts import User
 from yoron.domain.model import Comment, CommentState, Site, Thread, ThreadState
 from yoron.domain.ranking import tally
 from yoron.services.listing import Page, ViewerState
@@ -228,3 +229,63 @@ def viewer_out(state: ViewerState) -> ViewerOut:
 
 def vote_out(result: VoteResult) -> VoteOut:
     return VoteOut(result.up, result.down, result.score, tally(result.up, result.down), result.my_vote)
+
+
+class SignUpIn(Struct):
+    site: str
+    email: str
+    display_name: str
+    password: str
+
+
+class SignInIn(Struct):
+    email: str
+    password: str
+    site: str | None = None
+
+
+class TokenIn(Struct):
+    token: str
+
+
+class ResetIn(Struct):
+    site: str
+    email: str
+
+
+class NewPasswordIn(Struct):
+    token: str
+    password: str
+
+
+class UserOut(Struct):
+    id: int
+    site_id: int | None
+    display_name: str
+    role: str
+    status: str
+    email_verified: bool
+    badges: list[str]
+    created_at: datetime
+
+
+class SessionOut(Struct):
+    user: UserOut
+    session_token: str
+
+
+class MeOut(Struct):
+    user: UserOut | None
+
+
+def user_out(user: User) -> UserOut:
+    return UserOut(
+        id=user.id,
+        site_id=user.site_id,
+        display_name=user.display_name,
+        role=user.role.value,
+        status=user.status.value,
+        email_verified=user.email_verified,
+        badges=list(user.badges),
+        created_at=when(user.created_at),
+    )
