@@ -9,8 +9,8 @@ from litestar.params import JSONBody
 
 from yoron.domain.errors import Forbidden
 from yoron.services import accounts
-from yoron.web.identity import SESSION_COOKIE, session_token, viewer_of
-from yoron.web.runtime import cookie_secure, ctx_of, runtime_of
+from yoron.web.identity import SESSION_COOKIE, session_token, set_session_cookie, viewer_of
+from yoron.web.runtime import ctx_of, runtime_of
 from yoron.web.schemas import (
     MeOut,
     NewPasswordIn,
@@ -61,17 +61,7 @@ async def sign_in(request: AnyRequest, data: JSONBody[SignInIn]) -> Response[Ses
     user, token = await accounts.do_sign_in(
         runtime.ctx, runtime.accounts, data.site, data.email, data.password
     )
-    response = Response(SessionOut(user_out(user), token))
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=runtime.accounts.session_days * 86_400,
-        httponly=True,
-        secure=cookie_secure(request),
-        samesite="lax",
-        path="/",
-    )
-    return response
+    return set_session_cookie(Response(SessionOut(user_out(user), token)), token, request)
 
 
 @post("/api/v1/auth/signout", status_code=200, summary="Sign out this session", tags=["accounts"])

@@ -72,6 +72,20 @@ async def ensure_device(request: AnyRequest) -> tuple[Viewer, str | None]:
     return await viewer_of(request, issued=token), token
 
 
+def set_session_cookie(response: Response[Any], token: str, request: AnyRequest) -> Response[Any]:
+    days = runtime_of(request).accounts.session_days
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=days * 86_400,
+        httponly=True,
+        secure=cookie_secure(request),
+        samesite="lax",
+        path="/",
+    )
+    return response
+
+
 def attach_device(response: Response[Any], token: str | None, request: AnyRequest) -> Response[Any]:
     """Hand a newly issued device token to the browser (cookie) and to scripts (header)."""
     if token:

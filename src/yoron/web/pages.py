@@ -129,6 +129,7 @@ async def _render_page(
             "json_ld": _json_ld(page, base),
             "max_depth": page.site.policy.max_depth,
             "nested": page.display.value == "nested",
+            "user": viewer.user,
         },
         headers=PAGE_HEADERS,
         status_code=error.status if error else 200,

@@ -1,0 +1,165 @@
+"""Account pages that work without JavaScript: sign in, sign up, and the targets of emailed links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from yoron.domain.errors import DomainError
+from yoron.services import accounts
+from yoron.web.auth import link_base
+from yoron.web.identity import SESSION_COOKIE, session_token, set_session_cookie
+from yoron.web.pages import PAGE_HEADERS
+from yoron.web.runtime import ctx_of, runtime_of
+
+AnyRequest = Request[Any, Any, Any]
+
+
+@dataclass
+class AuthForm:
+    site: str = ""
+    next: str = ""
+    email: str = ""
+    display_name: str = ""
+    password: str = ""
+    token: str = ""
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths: never send a reader to another host after signing in."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+def _page(title: str, form: str, *, error: DomainError | None = None, **context: Any) -> Template:
+    values = context.pop("values", AuthForm())
+    return Template(
+        template_name="auth.html",
+        context={"title": title, "form": form, "error": error, "values": values, "notice": None, **context},
+        headers=PAGE_HEADERS,
+        status_code=error.status if error else 200,
+    )
+
+
+@get("/auth/signin", include_in_schema=False)
+async def signin_page(site: FromQuery[str] = "", next: FromQuery[str] = "/") -> Template:
+    return _page("Sign in", "signin", site=site, next=_safe_next(next))
+
+
+@post("/auth/signin", include_in_schema=False)
+async def signin_form(request: AnyRequest, data: URLEncodedBody[AuthForm]) -> Response[Any]:
+    runtime = runtime_of(request)
+    try:
+        _user, token = await accounts.do_sign_in(
+            runtime.ctx, runtime.accounts, data.site or None, data.email, data.password
+        )
+    except DomainError as error:
+        back = _safe_next(data.next)
+        return _page("Sign in", "signin", error=error, site=data.site, next=back, values=data)
+    return set_session_cookie(Redirect(_safe_next(data.next), status_code=303), token, request)
+
+
+@post("/auth/signout", include_in_schema=False)
+async def signout_form(request: AnyRequest, data: URLEncodedBody[AuthForm]) -> Response[Any]:
+    token = session_token(request)
+    if token:
+        await accounts.do_sign_out(ctx_of(request), token)
+    response = Redirect(_safe_next(data.next), status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@get("/auth/signup", include_in_schema=False)
+async def signup_page(site: FromQuery[str] = "", next: FromQuery[str] = "/") -> Template:
+    return _page("Create an account", "signup", site=site, next=_safe_next(next))
+
+
+@post("/auth/signup", include_in_schema=False)
+async def signup_form(request: AnyRequest, data: URLEncodedBody[AuthForm]) -> Template:
+    runtime = runtime_of(request)
+    try:
+        await accounts.do_sign_up(
+            runtime.ctx,
+            runtime.mailer,
+            runtime.accounts,
+            data.site,
+            email=data.email,
+            display_name=data.display_name,
+            password=data.password,
+            link_base=link_base(request),
+        )
+    except DomainError as error:
+        return _page("Create an account", "signup", error=error, site=data.site, next=data.next, values=data)
+    page = _page("Check your email", "done", next=_safe_next(data.next))
+    page.context["notice"] = f"We sent a link to {data.email}. Open it to confirm your address, then sign in."
+    return page
+
+
+@get("/auth/verify", include_in_schema=False)
+async def verify_page(token: FromQuery[str] = "") -> Template:
+    # Confirming takes a click (a POST): mail scanners that open links must not confirm for the reader.
+    return _page("Confirm your email", "verify", token=token)
+
+
+@post("/auth/verify", include_in_schema=False)
+async def verify_form(request: AnyRequest, data: URLEncodedBody[AuthForm]) -> Template:
+    try:
+        user = await accounts.do_verify_email(ctx_of(request), data.token)
+    except DomainError as error:
+        return _page("Confirm your email", "verify", error=error, token=data.token)
+    page = _page("Email confirmed", "done")
+    page.context["notice"] = f"Thank you, {user.display_name}: you can sign in and comment now."
+    return page
+
+
+@get("/auth/forgot", include_in_schema=False)
+async def forgot_page(site: FromQuery[str] = "") -> Template:
+    return _page("Forgot your password?", "forgot", site=site)
+
+
+@post("/auth/forgot", include_in_schema=False)
+async def forgot_form(request: AnyRequest, data: URLEncodedBody[AuthForm]) -> Template:
+    runtime = runtime_of(request)
+    try:
+        await accounts.do_request_password_reset(
+            runtime.ctx, runtime.mailer, runtime.accounts, data.site, data.email, link_base(request)
+        )
+    except DomainError as error:
+        return _page("Forgot your password?", "forgot", error=error, site=data.site)
+    page = _page("Check your email", "done")
+    page.context["notice"] = "If an account uses that address, a reset link is on its way."
+    return page
+
+
+@get("/auth/reset", include_in_schema=False)
+async def reset_page(token: FromQuery[str] = "") -> Template:
+    return _page("Choose a new password", "reset", token=token)
+
+
+@post("/auth/reset", include_in_schema=False)
+async def reset_form(request: AnyRequest, data: URLEncodedBody[AuthForm]) -> Template:
+    try:
+        await accounts.do_reset_password(ctx_of(request), data.token, data.password)
+    except DomainError as error:
+        return _page("Choose a new password", "reset", error=error, token=data.token)
+    page = _page("Password changed", "done")
+    page.context["notice"] = "Your password is changed and every other session is signed out. Sign in again."
+    return page
+
+
+ROUTES = [
+    signin_page,
+    signin_form,
+    signout_form,
+    signup_page,
+    signup_form,
+    verify_page,
+    verify_form,
+    forgot_page,
+    forgot_form,
+    reset_page,
+    reset_form,
+]
