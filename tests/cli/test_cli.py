@@ -76,3 +76,33 @@ def test_thread_state(env: dict[str, str]) -> None:
     assert missing.exit_code == 1 and "no such thread" in missing.output
     bad = runner.invoke(app, ["thread", "state", "1", "melted"], env=env)
     assert bad.exit_code == 2
+
+
+def test_user_add_and_role(env: dict[str, str]) -> None:
+    runner.invoke(app, ["site", "add", "news"], env=env)
+    added = runner.invoke(
+        app,
+        ["user", "add", "ed@news.example", "--name", "Edda Moss", "--site", "news", "--role", "admin"],
+        input="a long enough password\na long enough password\n",
+        env=env,
+    )
+    assert added.exit_code == 0, added.output
+    assert "admin Edda Moss created" in added.output
+    operator = runner.invoke(
+        app,
+        ["user", "add", "ops@example.org", "--name", "Night Ops", "--operator"],
+        input="p" * 12 + "\n" + "p" * 12 + "\n",
+        env=env,
+    )
+    assert operator.exit_code == 0 and "operator" in operator.output
+    short = runner.invoke(
+        app,
+        ["user", "add", "x@example.org", "--name", "Xavier", "--site", "news"],
+        input="short\nshort\n",
+        env=env,
+    )
+    assert short.exit_code == 1 and "10 to 256" in short.output
+    changed = runner.invoke(app, ["user", "role", "news", "ed@news.example", "moderator"], env=env)
+    assert changed.exit_code == 0 and "is now moderator" in changed.output
+    missing = runner.invoke(app, ["user", "role", "news", "who@example.org", "moderator"], env=env)
+    assert missing.exit_code == 1

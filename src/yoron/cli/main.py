@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from yoron import bootstrap
-from yoron.domain.accounts import GuestPolicy
+from yoron.domain.accounts import GuestPolicy, Role
 from yoron.domain.errors import DomainError
 from yoron.domain.model import Display, Site, SitePolicy, Sort, ThreadState
-from yoron.services import sites, threads
+from yoron.services import accounts, sites, threads
 from yoron.services.context import Context
 from yoron.settings import Settings, SettingsError, load_settings
 from yoron.storage import migrate as migrations
@@ -25,6 +25,8 @@ site_app = typer.Typer(help="Create, list and tune sites.", no_args_is_help=True
 app.add_typer(site_app, name="site")
 thread_app = typer.Typer(help="Manage threads.", no_args_is_help=True)
 app.add_typer(thread_app, name="thread")
+user_app = typer.Typer(help="Create accounts and give roles.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 console = Console()
 T = TypeVar("T")
 
@@ -216,6 +218,39 @@ def thread_state(
     """Open, close or archive a thread."""
     thread = _context_call(_settings(config), lambda ctx: threads.do_set_thread_state(ctx, thread_id, state))
     console.print(f"thread {thread.id} ({thread.title}) is now {thread.state.value}")
+
+
+@user_app.command("add")
+def user_add(
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    site: Annotated[str | None, typer.Option(help="The site the account belongs to.")] = None,
+    role: Annotated[Role, typer.Option(help="reader, moderator or admin.")] = Role.READER,
+    operator: Annotated[bool, typer.Option("--operator", help="A global operator, on no site.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Create a verified account; the password is read from the terminal (or standard input)."""
+    settings = _settings(config)
+    migrations.upgrade(settings.database_url)
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    chosen = Role.OPERATOR if operator else role
+    user = _context_call(
+        settings,
+        lambda ctx: accounts.do_add_user(ctx, None if operator else site, email, name, password, chosen),
+    )
+    console.print(f"{user.role.value} [bold]{user.display_name}[/bold] created (id {user.id})")
+
+
+@user_app.command("role")
+def user_role(
+    site: Annotated[str, typer.Argument(help="The site.")],
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    role: Annotated[Role, typer.Argument(help="reader, moderator or admin.")],
+    config: ConfigOption = None,
+) -> None:
+    """Give an account of a site another role."""
+    user = _context_call(_settings(config), lambda ctx: accounts.do_set_role(ctx, site, email, role))
+    console.print(f"{user.display_name} is now {user.role.value} on {site}")
 
 
 @app.command()
