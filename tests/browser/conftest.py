@@ -71,13 +71,14 @@ class Sites:
     news: str = ""
     workdir: Path = field(default_factory=Path)
     api_keys: dict[str, str] = field(default_factory=dict)
+    sso_secret: str = ""
 
 
 def _article_page(sites: Sites, key: str, query: dict[str, str]) -> str:
     lang = query.get("page_lang", "en")
     title, paragraphs = ARTICLES[lang]
     attributes = {"data-thread-key": key, "data-title": title}
-    for name in ("lang", "theme", "page-size"):
+    for name in ("lang", "theme", "page-size", "sso-token"):
         if name.replace("-", "_") in query:
             attributes[f"data-{name}"] = query[name.replace("-", "_")]
     attrs = " ".join(f'{name}="{html.escape(value)}"' for name, value in attributes.items())
@@ -175,6 +176,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     for slug, options in policies.items():
         added = yoron(["site", "add", slug, "--origin", shared.news, *options], database_url)
         shared.api_keys[slug] = added.stdout.split()[-1]
+    shared.sso_secret = yoron(["site", "sso-secret", "news"], database_url).stdout.split()[-1]
     port = free_port()
     log = (shared.workdir / "yoron.log").open("w")
     server = subprocess.Popen(

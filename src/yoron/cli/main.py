@@ -15,7 +15,7 @@ from yoron import bootstrap
 from yoron.domain.accounts import GuestPolicy, Role
 from yoron.domain.errors import DomainError
 from yoron.domain.model import Display, Site, SitePolicy, Sort, ThreadState
-from yoron.services import accounts, sites, threads
+from yoron.services import accounts, sites, sso, threads
 from yoron.services.context import Context
 from yoron.settings import Settings, SettingsError, load_settings
 from yoron.storage import migrate as migrations
@@ -184,6 +184,16 @@ def site_set(
 
     _context_call(settings, change)
     console.print(f"site [bold]{slug}[/bold] updated")
+
+
+@site_app.command("sso-secret")
+def site_sso_secret(
+    slug: Annotated[str, typer.Argument(help="The site.")],
+    config: ConfigOption = None,
+) -> None:
+    """Make a new single sign-on secret; the previous one keeps working until the next rotation."""
+    secret = _context_call(_settings(config), lambda ctx: sso.do_rotate_sso_secret(ctx, slug))
+    console.print(f"new SSO secret for {slug} (keep it on the server side only): {secret}")
 
 
 @site_app.command("list")

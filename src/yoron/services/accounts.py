@@ -156,11 +156,16 @@ async def do_sign_in(
         raise refused
     if user.status is UserStatus.BANNED:
         raise Forbidden("banned", "This account is banned.", None)
+    return user, await open_session(ctx, settings, user)
+
+
+async def open_session(ctx: Context, settings: AccountSettings, user: User) -> str:
+    """A new session for ``user``; returns its token (stored only as a hash)."""
     token = secrets.token_urlsafe(32)
     now = ctx.clock()
     async with ctx.db.write() as tx:
         await tx.users.add_session(hash_token(token), user.id, now, now + settings.session_days * 86_400_000)
-    return user, token
+    return token
 
 
 async def access_session(ctx: Context, token: str | None) -> User | None:

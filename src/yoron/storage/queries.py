@@ -202,3 +202,19 @@ use_email_token = Statement(
     "UPDATE email_tokens SET used_at = :now WHERE token_hash = :token_hash AND purpose = :purpose"
     " AND used_at IS NULL AND expires_at > :now RETURNING user_id"
 )
+site_sso_secrets = Statement("SELECT sso_secret, sso_secret_previous FROM sites WHERE id = :id")
+set_site_sso_secrets = Statement(
+    "UPDATE sites SET sso_secret = :current, sso_secret_previous = :previous WHERE id = :id"
+)
+forget_old_nonces = Statement("DELETE FROM sso_nonces WHERE expires_at < :now")
+remember_nonce = Statement(
+    "INSERT INTO sso_nonces (site_id, jti, expires_at) VALUES (:site_id, :jti, :expires_at)"
+    " ON CONFLICT (site_id, jti) DO NOTHING RETURNING jti"
+)
+user_by_sso = Statement(
+    f"SELECT {USER_COLUMNS} FROM users WHERE site_id = :site_id AND sso_subject = :subject"
+)
+update_user_profile = Statement(
+    "UPDATE users SET display_name = :display_name, name_key = :name_key, email = :email,"
+    " avatar_url = :avatar_url, badges = :badges, role = :role WHERE id = :id"
+)

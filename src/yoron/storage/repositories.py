@@ -159,6 +159,20 @@ class SqlSites:
     async def api_key_hash(self, site_id: int) -> str:
         return str(await self._s.value(q.site_api_key_hash, id=site_id) or "")
 
+    async def sso_secrets(self, site_id: int) -> tuple[str, str]:
+        row = await self._s.one(q.site_sso_secrets, id=site_id)
+        return (row["sso_secret"], row["sso_secret_previous"]) if row else ("", "")
+
+    async def set_sso_secrets(self, site_id: int, current: str, previous: str) -> None:
+        await self._s.run(q.set_site_sso_secrets, id=site_id, current=current, previous=previous)
+
+    async def remember_nonce(self, site_id: int, jti: str, expires_at: int, now: int) -> bool:
+        """Record a single-use token id; False when it was seen before (a replay)."""
+        await self._s.run(q.forget_old_nonces, now=now)
+        return (
+            await self._s.value(q.remember_nonce, site_id=site_id, jti=jti, expires_at=expires_at) is not None
+        )
+
 
 class SqlThreads:
     def __init__(self, session: Session) -> None:
@@ -364,6 +378,22 @@ class SqlUsers:
     async def by_name_key(self, site_id: int | None, name_key: str) -> User | None:
         row = await self._s.one(q.user_by_name_key, site_id=site_id, name_key=name_key)
         return None if row is None else _user(row)
+
+    async def by_sso(self, site_id: int, subject: str) -> User | None:
+        row = await self._s.one(q.user_by_sso, site_id=site_id, subject=subject)
+        return None if row is None else _user(row)
+
+    async def update_profile(self, user_id: int, profile: NewUser) -> None:
+        await self._s.run(
+            q.update_user_profile,
+            id=user_id,
+            display_name=profile.display_name,
+            name_key=profile.name_key,
+            email=profile.email,
+            avatar_url=profile.avatar_url,
+            badges=json.dumps(list(profile.badges)),
+            role=profile.role.value,
+        )
 
     async def set_role(self, user_id: int, role: Role) -> None:
         await self._s.run(q.set_user_role, id=user_id, role=role.value)

@@ -54,6 +54,8 @@ sites = Table(
     Column("auto_create_threads", SmallInteger, nullable=False, server_default="1"),
     Column("api_key_hash", String(128), nullable=False, server_default=""),
     Column("created_at", BigInteger, nullable=False),
+    Column("sso_secret", String(128), nullable=False, server_default=""),
+    Column("sso_secret_previous", String(128), nullable=False, server_default=""),
 )
 
 threads = Table(
@@ -194,4 +196,14 @@ email_tokens = Table(
     Column("purpose", String(16), nullable=False),
     Column("expires_at", BigInteger, nullable=False),
     Column("used_at", BigInteger, nullable=True),
+)
+
+sso_nonces = Table(
+    "sso_nonces",
+    metadata,
+    Column("site_id", ID, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("jti", String(200), nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("site_id", "jti"),
+    Index("ix_sso_nonces_expiry", "expires_at"),
 )

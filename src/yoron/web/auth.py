@@ -8,7 +8,7 @@ from litestar import Request, Response, get, post
 from litestar.params import JSONBody
 
 from yoron.domain.errors import Forbidden
-from yoron.services import accounts
+from yoron.services import accounts, sso
 from yoron.web.identity import SESSION_COOKIE, session_token, set_session_cookie, viewer_of
 from yoron.web.runtime import ctx_of, runtime_of
 from yoron.web.schemas import (
@@ -18,6 +18,7 @@ from yoron.web.schemas import (
     SessionOut,
     SignInIn,
     SignUpIn,
+    SsoIn,
     TokenIn,
     UserOut,
     user_out,
@@ -64,6 +65,14 @@ async def sign_in(request: AnyRequest, data: JSONBody[SignInIn]) -> Response[Ses
     return set_session_cookie(Response(SessionOut(user_out(user), token)), token, request)
 
 
+@post("/api/v1/auth/sso", status_code=200, summary="Sign in with the news site's token", tags=["accounts"])
+async def sso_sign_in(request: AnyRequest, data: JSONBody[SsoIn]) -> Response[SessionOut]:
+    """Exchange a JWT signed by the host site (see docs/sso.md) for a yoron session."""
+    runtime = runtime_of(request)
+    user, token = await sso.do_sso_sign_in(runtime.ctx, runtime.accounts, data.site, data.token)
+    return set_session_cookie(Response(SessionOut(user_out(user), token)), token, request)
+
+
 @post("/api/v1/auth/signout", status_code=200, summary="Sign out this session", tags=["accounts"])
 async def sign_out(request: AnyRequest) -> Response[MeOut]:
     token = session_token(request)
@@ -107,4 +116,14 @@ async def me(request: AnyRequest) -> Response[MeOut]:
     return Response(MeOut(user), headers={"cache-control": "private, no-store"})
 
 
-ROUTES = [sign_up, verify, sign_in, sign_out, sign_out_everywhere, request_reset, confirm_reset, me]
+ROUTES = [
+    sign_up,
+    verify,
+    sign_in,
+    sso_sign_in,
+    sign_out,
+    sign_out_everywhere,
+    request_reset,
+    confirm_reset,
+    me,
+]

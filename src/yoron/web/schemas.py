@@ -248,6 +248,11 @@ class TokenIn(Struct):
     token: str
 
 
+class SsoIn(Struct):
+    site: str
+    token: str
+
+
 class ResetIn(Struct):
     site: str
     email: str

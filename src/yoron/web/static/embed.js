@@ -17,6 +17,7 @@
   const SITE = script.dataset.site;
   const API = (script.dataset.api || new URL(script.src, location.href).origin).replace(/\/+$/, "");
   const DEVICE_KEY = "yoron:device:" + SITE;
+  const SESSION_KEY = "yoron:session:" + SITE;
   const NAME_KEY = "yoron:name";
   const SORTS = ["oldest", "newest", "best", "top", "controversial"];
   const LEAD_MAX = 50000;
@@ -214,6 +215,8 @@
     const headers = {};
     const token = withDevice && local.get(DEVICE_KEY);
     if (token) headers["X-Yoron-Device"] = token;
+    const signedIn = withDevice && local.get(SESSION_KEY);
+    if (signedIn) headers["X-Yoron-Session"] = signedIn;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let response;
     try {
@@ -514,6 +517,12 @@ label{font-weight:600}
 
     async function boot() {
       try {
+        // The host page signs its reader in with a token it made (docs/sso.md).
+        if (data.ssoToken)
+          S.user = await api("POST", "/api/v1/auth/sso", { site: SITE, token: data.ssoToken })
+            .then((r) => (local.set(SESSION_KEY, r.session_token), r.user))
+            .catch(() => null);
+        else if (local.get(SESSION_KEY)) S.user = (await api("GET", "/api/v1/auth/me").catch(() => ({}))).user;
         const [site, thread] = await Promise.all([
           api("GET", `/api/v1/sites/${enc(SITE)}`, undefined, false).catch(() => null),
           findThread(),
@@ -525,7 +534,7 @@ label{font-weight:600}
         await loadPage(true);
         status.remove();
         if (S.readOnly) top.append(h("p", { class: "empty" }, text("closed")));
-        else if (!S.guests) top.append(h("p", { class: "empty" }, text("noGuests")));
+        else if (!S.guests && !S.user) top.append(h("p", { class: "empty" }, text("noGuests")));
         else {
           S.main = composer({});
           top.append(S.main.form);
@@ -850,7 +859,7 @@ label{font-weight:600}
       let menuItems = [];
       let active = -1;
       const error = h("p", { class: "err", role: "alert" });
-      const name = !edit && h("input", { id: id + "n", autocomplete: "nickname", required: true, maxLength: 80 });
+      const name = !edit && !S.user && h("input", { id: id + "n", autocomplete: "nickname", required: true, maxLength: 80 });
       if (name) name.value = local.get(NAME_KEY) || "";
       const area = h("textarea", {
         id: id + "b",
@@ -959,8 +968,8 @@ label{font-weight:600}
             item.querySelector("article").focus();
             return;
           }
-          local.set(NAME_KEY, name.value.trim());
-          const payload = { body, author_name: name.value.trim() };
+          const payload = { body };
+          if (name) local.set(NAME_KEY, (payload.author_name = name.value.trim()));
           if (parent) payload.parent_id = parent.id;
           if (quoteOf != null) payload.quote_of = quoteOf;
           const request = api("POST", `/api/v1/threads/${S.thread.id}/comments`, payload);

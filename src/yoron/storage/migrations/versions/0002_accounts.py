@@ -1,4 +1,4 @@
-"""Accounts: users, sessions, single-use email tokens; comments know their account; guest policies.
+"""Accounts: users, sessions, email tokens, single sign-on secrets; comments know their account.
 
 Revision ID: 0002
 Revises: 0001
@@ -72,10 +72,27 @@ def upgrade() -> None:
     op.execute("UPDATE sites SET guest_policy = 'sign_in_required' WHERE guests_allowed = 0")
     with op.batch_alter_table("sites") as batch:
         batch.drop_column("guests_allowed")
+        batch.add_column(sa.Column("sso_secret", sa.String(128), server_default="", nullable=False))
+        batch.add_column(sa.Column("sso_secret_previous", sa.String(128), server_default="", nullable=False))
+    op.create_table(
+        "sso_nonces",
+        sa.Column("site_id", ID, nullable=False),
+        sa.Column("jti", sa.String(200), nullable=False),
+        sa.Column("expires_at", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["sites.id"], name="fk_sso_nonces_site_id_sites", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("site_id", "jti", name="pk_sso_nonces"),
+    )
+    op.create_index("ix_sso_nonces_expiry", "sso_nonces", ["expires_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sso_nonces_expiry", table_name="sso_nonces")
+    op.drop_table("sso_nonces")
     with op.batch_alter_table("sites") as batch:
+        batch.drop_column("sso_secret_previous")
+        batch.drop_column("sso_secret")
         batch.add_column(sa.Column("guests_allowed", sa.SmallInteger(), server_default="1", nullable=False))
     op.execute("UPDATE sites SET guests_allowed = 0 WHERE guest_policy = 'sign_in_required'")
     with op.batch_alter_table("sites") as batch:
