@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -98,3 +100,34 @@ async def test_a_killed_writer_loses_no_acknowledged_comment(
                 assert await tx.comments.get(comment_id) is not None, comment_id
     finally:
         await fresh.close()
+
+
+async def test_waiting_for_another_writer_does_not_block_reads(tmp_path: Path, sqlite_template: Path) -> None:
+    """While another process holds SQLite's write lock, this one still answers reads."""
+    path = tmp_path / "locked.db"
+    shutil.copy(sqlite_template, path)
+    database = await open_database(f"sqlite:///{path}")
+    other = sqlite3.connect(path, isolation_level=None)
+    order: list[str] = []
+    try:
+        ctx = Context(db=database, clock=lambda: 1)
+        other.execute("BEGIN IMMEDIATE")
+
+        async def write() -> None:
+            await make_site(ctx, slug="waited")
+            order.append("write")
+
+        async def read() -> None:
+            async with database.read() as tx:
+                await tx.sites.all()
+            order.append("read")
+
+        writing = asyncio.create_task(write())
+        await asyncio.sleep(0.05)
+        await read()
+        other.execute("COMMIT")
+        await writing
+    finally:
+        other.close()
+        await database.close()
+    assert order == ["read", "write"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -96,9 +97,15 @@ class SqliteDriver:
         self.dialect: DialectName = "sqlite"
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._statements = StatementCache("sqlite")
+        # The writer never sleeps inside SQLite: when another process holds the write lock,
+        # it waits with asyncio.sleep, so this process keeps answering reads meanwhile.
+        # (It waits inside SQLite only while setting the connection up, e.g. switching to WAL.)
         options = {"synchronous": synchronous, "busy_timeout_ms": busy_timeout_ms}
         self._writer = _sqlite_connect(path, reader=False, **options)  # type: ignore[arg-type]
+        self._writer.execute("PRAGMA busy_timeout = 0")
         self._reader = _sqlite_connect(path, reader=True, **options)  # type: ignore[arg-type]
+        self._lock_wait = busy_timeout_ms / 1000
+        self._opening: asyncio.Future[None] | None = None
         self._write_session = SqliteSession(self._writer, self._statements)
         self.read_session = SqliteSession(self._reader, self._statements)
         self._in_write = False
@@ -106,13 +113,35 @@ class SqliteDriver:
         self.commits = 0
         self.writes = 0
 
-    def _open_group(self) -> asyncio.Future[None]:
-        if self._group is None:
+    async def _join_group(self) -> asyncio.Future[None]:
+        """The open group transaction, opening one (and waiting for the write lock) if needed."""
+        while self._group is None:
+            if self._opening is not None:
+                await asyncio.shield(self._opening)
+                continue
             loop = asyncio.get_running_loop()
-            self._writer.execute("BEGIN IMMEDIATE")
-            self._group = loop.create_future()
-            loop.call_soon(self._commit_group)
+            self._opening = opening = loop.create_future()
+            try:
+                await self._begin_immediate()
+                self._group = loop.create_future()
+                loop.call_soon(self._commit_group)
+            finally:
+                self._opening = None
+                opening.set_result(None)
         return self._group
+
+    async def _begin_immediate(self) -> None:
+        deadline = time.monotonic() + self._lock_wait
+        pause = 0.0002
+        while True:
+            try:
+                self._writer.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.005)
 
     def _commit_group(self) -> None:
         group, self._group = self._group, None
@@ -134,7 +163,7 @@ class SqliteDriver:
         # the flag turns a violation of that rule into a loud error.
         if self._in_write:
             raise RuntimeError("nested SQLite write transaction")
-        group = self._open_group()
+        group = await self._join_group()
         self._in_write = True
         self._writer.execute("SAVEPOINT write")
         try:
