@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -184,3 +185,24 @@ async def test_cached_pages_served_early_match_the_route(client: Client, site_ke
     assert odd.status_code == 400
     repeated = await client.get(f"/api/v1/threads/{thread['id']}/comments?limit=1&limit=2")
     assert repeated.status_code in (200, 400)
+
+
+async def test_votes_show_in_a_re_read_within_a_second(client: Client, site_key: str) -> None:
+    """Votes may leave a cached page's tallies behind, but never for longer than one second."""
+    thread = await _thread(client)
+    comment = (await _post(client, thread["id"], body="vote on me")).json()
+    url = f"/api/v1/threads/{thread['id']}/comments"
+    assert (await client.get(url)).json()["items"][0]["tally"] == "0 ( +0 / -0 )"
+    async with another_reader(client) as voter:
+        await voter.put(f"/api/v1/comments/{comment['id']}/vote", json={"value": 1})
+    deadline = asyncio.get_running_loop().time() + 1.0
+    seen = ""
+    while True:
+        seen = (await client.get(url)).json()["items"][0]["tally"]
+        if seen == "1 ( +1 / -0 )" or asyncio.get_running_loop().time() > deadline + 0.05:
+            break
+        await asyncio.sleep(0.05)
+    assert seen == "1 ( +1 / -0 )", "the vote did not show within a second"
+    # A new comment is never hidden by the cache, not even for a moment.
+    await _post(client, thread["id"], body="second")
+    assert len((await client.get(url)).json()["items"]) == 2

@@ -83,13 +83,16 @@ async def do_set_thread_state(ctx: Context, thread_id: int, state: ThreadState) 
         return await access_thread(tx, thread_id)
 
 
-async def thread_version(ctx: Context, thread_id: int) -> int:
-    """The number every write to the thread bumps: the key of cached pages."""
+async def thread_versions(ctx: Context, thread_id: int) -> tuple[int, int]:
+    """Two counters of change: comments written, edited or deleted; and votes.
+
+    Cached pages are keyed by the first; the second says their tallies may be behind.
+    """
     async with ctx.db.read() as tx:
-        version = await tx.threads.version(thread_id)
-    if version is None:
+        versions = await tx.threads.versions(thread_id)
+    if versions is None:
         raise NotFound("thread_not_found", "There is no such thread.", "thread_id")
-    return version
+    return versions
 
 
 async def comment_counts(ctx: Context, site_slug: str, keys: Sequence[str]) -> dict[str, int]:

@@ -46,6 +46,6 @@ async def do_vote(ctx: Context, comment_id: int, viewer: Viewer, value: int) -> 
         down += (value == -1) - (old == -1)
         await tx.votes.put(comment.id, viewer.key, thread.id, value, ctx.clock())
         await tx.comments.set_tally(comment.id, up, down)
-        await tx.threads.touch(thread.id)
+        await tx.threads.touch_tally(thread.id)
     ctx.events.publish("comment.voted", {"thread_id": thread.id, "comment_id": comment.id})
     return VoteResult(up, down, value)

@@ -52,7 +52,8 @@ insert_thread = Statement(
     " VALUES (:site_id, :key, :title, :url, :lead, :created_at)"
     f" ON CONFLICT (site_id, key) DO NOTHING RETURNING {THREAD_COLUMNS}"
 )
-thread_version = Statement("SELECT version FROM threads WHERE id = :id")
+thread_versions = Statement("SELECT version, tally_version FROM threads WHERE id = :id")
+touch_tally = Statement("UPDATE threads SET tally_version = tally_version + 1 WHERE id = :id")
 touch_thread = Statement(
     "UPDATE threads SET version = version + 1, comment_count = comment_count + :delta WHERE id = :id"
 )

@@ -195,9 +195,12 @@ class SqlThreads:
             row = await self._s.one(q.thread_by_key, site_id=site_id, key=key)
         return _thread(row)
 
-    async def version(self, thread_id: int) -> int | None:
-        value = await self._s.value(q.thread_version, id=thread_id)
-        return None if value is None else int(value)
+    async def versions(self, thread_id: int) -> tuple[int, int] | None:
+        row = await self._s.one(q.thread_versions, id=thread_id)
+        return None if row is None else (int(row["version"]), int(row["tally_version"]))
+
+    async def touch_tally(self, thread_id: int) -> None:
+        await self._s.run(q.touch_tally, id=thread_id)
 
     async def touch(self, thread_id: int, comment_delta: int = 0) -> None:
         await self._s.run(q.touch_thread, id=thread_id, delta=comment_delta)

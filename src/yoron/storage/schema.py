@@ -70,6 +70,7 @@ threads = Table(
     Column("state", String(16), nullable=False, server_default="open"),
     Column("comment_count", Integer, nullable=False, server_default="0"),
     Column("version", BigInteger, nullable=False, server_default="1"),
+    Column("tally_version", BigInteger, nullable=False, server_default="0"),
     Column("created_at", BigInteger, nullable=False),
     UniqueConstraint("site_id", "key"),
 )

@@ -99,22 +99,21 @@ async def thread_comments(
     cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
     limit: Annotated[int | None, QueryParameter(ge=1, le=1000)] = None,
 ) -> Response[bytes]:
-    """The same bytes for every viewer, cached per thread version; the viewer's own
-    votes and editable comments come from ``/me``."""
+    """The same bytes for every viewer, cached per thread version (tallies may lag a
+    second behind votes); the viewer's own votes and editable comments come from ``/me``."""
     ctx = ctx_of(request)
-    version = await threads.thread_version(ctx, thread_id)
-    cache_key = page_key(thread_id, version, sort, cursor, limit)
-    etag = etag_of(cache_key)
+    version, tally = await threads.thread_versions(ctx, thread_id)
+    key = page_key(thread_id, version, sort, cursor, limit)
+    cache = cache_of(request)
+    cached = cache.get(key, tally)
+    etag = cached.etag if cached else etag_of(key, tally)
     headers = {"etag": etag, "cache-control": PAGE_CACHE_CONTROL}
     if request.headers.get("if-none-match") == etag:
         return Response(b"", status_code=304, headers=headers)
-    cache = cache_of(request)
-    body = cache.get(cache_key)
-    if body is None:
+    if cached is None:
         page = await listing.list_comments(ctx, thread_id, sort=sort, cursor=cursor, limit=limit)
-        body = page_bytes(page)
-        cache.put(cache_key, body)
-    return Response(body, media_type="application/json", headers=headers)
+        cached = cache.put(key, tally, page_bytes(page))
+    return Response(cached.body, media_type="application/json", headers=headers)
 
 
 @get("/api/v1/threads/{thread_id:int}/me", summary="The viewer's own state in a thread", tags=["comments"])

@@ -17,7 +17,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from yoron.domain.errors import DomainError
 from yoron.services import threads
-from yoron.web.cache import PAGE_CACHE_CONTROL, PageCache, etag_of, page_key
+from yoron.web.cache import PAGE_CACHE_CONTROL, PageCache, page_key
 from yoron.web.cors import AllowedOrigins, cors_headers
 
 PAGE_PATH = re.compile(r"/api/v1/threads/([1-9][0-9]{0,17})/comments")
@@ -72,15 +72,14 @@ async def _send_cached(app: Any, scope: dict[str, Any], thread_id: int, send: Se
         return False
     state = app.state
     try:
-        version = await threads.thread_version(state.runtime.ctx, thread_id)
+        version, tally = await threads.thread_versions(state.runtime.ctx, thread_id)
     except DomainError:
         return False
-    key = page_key(thread_id, version, *query)
     cache: PageCache = state.page_cache
-    body = cache.get(key)
-    if body is None:
+    cached = cache.get(page_key(thread_id, version, *query), tally)
+    if cached is None:
         return False
-    etag = etag_of(key)
+    body, etag = cached.body, cached.etag
     headers = dict(scope["headers"])
     extra: list[tuple[bytes, bytes]] = []
     origin = headers.get(b"origin", b"").decode("latin-1")

@@ -76,13 +76,13 @@ class LiveThreads:
 
     async def _watch(self, watcher: _Watcher) -> None:
         try:
-            version = await threads.thread_version(self._ctx, watcher.thread_id)
+            version = await threads.thread_versions(self._ctx, watcher.thread_id)
             last = await listing.newest_comment(self._ctx, watcher.thread_id)
             while True:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(watcher.wake.wait(), self._poll)
                 watcher.wake.clear()
-                current = await threads.thread_version(self._ctx, watcher.thread_id)
+                current = await threads.thread_versions(self._ctx, watcher.thread_id)
                 if current == version:
                     continue
                 version = current
