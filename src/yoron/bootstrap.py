@@ -38,13 +38,15 @@ def limits_from(settings: Settings) -> Limits:
     )
 
 
-async def open_db(settings: Settings) -> SqlDatabase:
+async def open_db(settings: Settings, *, listen: bool = False) -> SqlDatabase:
+    """The database; ``listen`` keeps thread versions current by notification (servers only)."""
     return await open_database(
         settings.database_url,
         sqlite_synchronous=settings.sqlite_synchronous,
         sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
         pg_pool_min=settings.pg_pool_min,
         pg_pool_max=settings.pg_pool_max,
+        listen=listen,
     )
 
 
@@ -76,7 +78,7 @@ def mailer_from(settings: Settings) -> Mailer:
 
 
 async def start(settings: Settings) -> Runtime:
-    db = await open_db(settings)
+    db = await open_db(settings, listen=True)
     events = LocalEvents()
     ctx = Context(db=db, clock=clock_ms, events=events, limits=limits_from(settings))
     account_settings = AccountSettings(

@@ -88,8 +88,7 @@ async def thread_versions(ctx: Context, thread_id: int) -> tuple[int, int]:
 
     Cached pages are keyed by the first; the second says their tallies may be behind.
     """
-    async with ctx.db.read() as tx:
-        versions = await tx.threads.versions(thread_id)
+    versions = await ctx.db.thread_versions(thread_id)
     if versions is None:
         raise NotFound("thread_not_found", "There is no such thread.", "thread_id")
     return versions

@@ -58,6 +58,8 @@ touch_thread = Statement(
     "UPDATE threads SET version = version + 1, comment_count = comment_count + :delta WHERE id = :id"
 )
 set_thread_state = Statement("UPDATE threads SET state = :state, version = version + 1 WHERE id = :id")
+# PostgreSQL only: tells every listening process at commit (SQLite readers ask each time instead).
+notify_thread = Statement("SELECT pg_notify('yoron_threads', CAST(CAST(:id AS bigint) AS text))")
 thread_counts = Statement(
     "SELECT key, comment_count FROM threads"
     " WHERE site_id = :site_id AND key IN (SELECT value FROM json_each(:keys))",

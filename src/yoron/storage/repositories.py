@@ -26,6 +26,7 @@ from yoron.domain.paging import Cursor
 from yoron.domain.ranking import controversy, wilson_lower_bound
 from yoron.storage import queries as q
 from yoron.storage.drivers import Driver, Row, Session
+from yoron.storage.versions import NotifiedVersions
 
 # First-page bounds for each sort: past every real key in the listing's direction.
 _INT_MAX = 2**31 - 1
@@ -199,14 +200,21 @@ class SqlThreads:
         row = await self._s.one(q.thread_versions, id=thread_id)
         return None if row is None else (int(row["version"]), int(row["tally_version"]))
 
+    async def _notify(self, thread_id: int) -> None:
+        if self._s.dialect == "postgresql":
+            await self._s.run(q.notify_thread, id=thread_id)
+
     async def touch_tally(self, thread_id: int) -> None:
         await self._s.run(q.touch_tally, id=thread_id)
+        await self._notify(thread_id)
 
     async def touch(self, thread_id: int, comment_delta: int = 0) -> None:
         await self._s.run(q.touch_thread, id=thread_id, delta=comment_delta)
+        await self._notify(thread_id)
 
     async def set_state(self, thread_id: int, state: ThreadState) -> None:
         await self._s.run(q.set_thread_state, id=thread_id, state=state.value)
+        await self._notify(thread_id)
 
     async def counts(self, site_id: int, keys: Sequence[str]) -> dict[str, int]:
         rows = await self._s.all(q.thread_counts, site_id=site_id, keys=list(keys))
@@ -475,6 +483,7 @@ class SqlDatabase:
         # since a page read is a handful of microseconds of SQL.
         reader = getattr(driver, "read_session", None)
         self._sqlite_read = _Ready(SqlTx(reader)) if reader is not None else None
+        self._notified: NotifiedVersions | None = None
 
     def read(self) -> AbstractAsyncContextManager[SqlTx]:
         return self._sqlite_read or self._pooled_read()
@@ -489,6 +498,20 @@ class SqlDatabase:
         async with self.driver.write() as session:
             yield SqlTx(session)
 
+    async def thread_versions(self, thread_id: int) -> tuple[int, int] | None:
+        """A thread's (version, tally version): remembered between notifications on PostgreSQL."""
+        if self._notified is not None:
+            return await self._notified.get(thread_id)
+        return await self._read_versions(thread_id)
+
+    async def _read_versions(self, thread_id: int) -> tuple[int, int] | None:
+        async with self.read() as tx:
+            return await tx.threads.versions(thread_id)
+
+    async def listen_for_changes(self, dsn: str) -> None:
+        self._notified = NotifiedVersions(dsn, self._read_versions)
+        await self._notified.start()
+
     async def ping(self) -> bool:
         async with self.driver.read() as session:
             return bool(await session.value(q.ping))
@@ -500,12 +523,14 @@ class SqlDatabase:
             return str(await session.value(q.get_meta, key="instance_secret"))
 
     async def close(self) -> None:
+        if self._notified is not None:
+            await self._notified.close()
         await self.driver.close()
 
 
 async def open_database(database_url: str, **options: Any) -> SqlDatabase:
     """Open the database a URL names; ``options`` are the driver's tuning settings."""
-    from yoron.storage.drivers import PgDriver, SqliteDriver
+    from yoron.storage.drivers import PgDriver, SqliteDriver, asyncpg_dsn
 
     if database_url.startswith("sqlite:///"):
         path = database_url.split(":///", 1)[1]
@@ -519,4 +544,7 @@ async def open_database(database_url: str, **options: Any) -> SqlDatabase:
     driver = await PgDriver.connect(
         database_url, min_size=options.get("pg_pool_min", 2), max_size=options.get("pg_pool_max", 10)
     )
-    return SqlDatabase(driver)
+    database = SqlDatabase(driver)
+    if options.get("listen"):
+        await database.listen_for_changes(asyncpg_dsn(database_url))
+    return database
