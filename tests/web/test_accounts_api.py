@@ -39,7 +39,8 @@ async def test_reader_signs_up_confirms_and_comments_under_their_name(
         f"/api/v1/threads/{thread['id']}/comments",
         json={"body": "Signed in.", "author_name": "Somebody Else"},
     )
-    assert posted.status_code == 201 and posted.json()["author"] == {"name": "Ann Reader"}
+    assert posted.status_code == 201 and posted.json()["author"]["name"] == "Ann Reader"
+    assert posted.json()["author"]["user_id"] == session["user"]["id"]
     me = (await client.get(f"/api/v1/threads/{thread['id']}/me")).json()
     assert str(posted.json()["id"]) in me["editable"]
 

@@ -51,7 +51,10 @@ async def test_host_site_token_signs_the_reader_in(
     assert (user["display_name"], user["role"], user["badges"]) == ("Dana Host", "moderator", ["subscriber"])
     thread = (await client.post("/api/v1/threads", json=ARTICLE)).json()
     posted = await client.post(f"/api/v1/threads/{thread['id']}/comments", json={"body": "Via SSO."})
-    assert posted.status_code == 201 and posted.json()["author"] == {"name": "Dana Host"}
+    assert posted.status_code == 201 and posted.json()["author"] == {
+        "name": "Dana Host",
+        "user_id": user["id"],
+    }
 
     # The same person again, renamed on the host site: the same account, updated.
     again = await _exchange(client, _token(secret, name="Dana H."))

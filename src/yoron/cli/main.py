@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from yoron import bootstrap
-from yoron.domain.accounts import GuestPolicy, Role
+from yoron.domain.accounts import GuestPolicy, Role, UserStatus
 from yoron.domain.errors import DomainError
 from yoron.domain.model import Display, Site, SitePolicy, Sort, ThreadState
-from yoron.services import accounts, sites, sso, threads
+from yoron.services import accounts, profiles, sites, sso, threads
 from yoron.services.context import Context
 from yoron.settings import Settings, SettingsError, load_settings
 from yoron.storage import migrate as migrations
@@ -261,6 +261,18 @@ def user_role(
     """Give an account of a site another role."""
     user = _context_call(_settings(config), lambda ctx: accounts.do_set_role(ctx, site, email, role))
     console.print(f"{user.display_name} is now {user.role.value} on {site}")
+
+
+@user_app.command("status")
+def user_status(
+    site: Annotated[str, typer.Argument(help="The site.")],
+    email: Annotated[str, typer.Argument(help="The account's email address.")],
+    status: Annotated[UserStatus, typer.Argument(help="active, suspended or banned.")],
+    config: ConfigOption = None,
+) -> None:
+    """Suspend, ban or reinstate an account (suspended and banned accounts may only read)."""
+    user = _context_call(_settings(config), lambda ctx: profiles.do_set_status(ctx, site, email, status))
+    console.print(f"{user.display_name} is now {user.status.value} on {site}")
 
 
 @app.command()

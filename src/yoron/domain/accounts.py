@@ -113,5 +113,19 @@ class NewUser:
     badges: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class ProfileComment:
+    """One line of a public profile: a published comment and where it was written."""
+
+    id: int
+    thread_id: int
+    thread_title: str
+    thread_url: str
+    html: str
+    up: int
+    down: int
+    created_at: int
+
+
 def may(actor: Actor, action: Action) -> bool:
     return action in PERMISSIONS[actor]

@@ -111,6 +111,7 @@ class Comment:
     in_reply_to: str | None = field(default=None)
     best: float = 0.0
     controversy: float = 0.0
+    user_id: int | None = None
 
     @property
     def score(self) -> int:

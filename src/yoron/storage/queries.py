@@ -13,7 +13,7 @@ THREAD_COLUMNS = "id, site_id, key, title, url, lead, state, comment_count, vers
 COMMENT_COLUMNS = (
     "c.id, c.thread_id, c.parent_id, c.root_id, c.depth, c.owner, c.author_name, c.body, c.html,"
     " c.state, c.up, c.down, c.score, c.best, c.controversy, c.reply_count, c.quote_source,"
-    " c.quote_comment_id, c.quote_verified, c.created_at, c.edited_at"
+    " c.quote_comment_id, c.quote_verified, c.created_at, c.edited_at, c.user_id"
 )
 COMMENT_FROM = (
     f"SELECT {COMMENT_COLUMNS}, p.author_name AS parent_name, p.state AS parent_state"
@@ -221,3 +221,14 @@ update_user_profile = Statement(
     "UPDATE users SET display_name = :display_name, name_key = :name_key, email = :email,"
     " avatar_url = :avatar_url, badges = :badges, role = :role WHERE id = :id"
 )
+user_comments = Statement(
+    "SELECT c.id, c.thread_id, c.html, c.created_at, c.up, c.down, t.title AS thread_title,"
+    " t.url AS thread_url FROM comments c JOIN threads t ON t.id = c.thread_id"
+    " WHERE c.user_id = :user_id AND c.state = 'published' AND (c.created_at, c.id) < (:before, :before_id)"
+    " ORDER BY c.created_at DESC, c.id DESC LIMIT :limit"
+)
+claim_device_comments = Statement(
+    "UPDATE comments SET owner = :user_key, user_id = :user_id"
+    " WHERE owner = :device_key AND created_at >= :since AND user_id IS NULL RETURNING id"
+)
+set_user_status = Statement("UPDATE users SET status = :status WHERE id = :id")

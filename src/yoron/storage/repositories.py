@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from yoron.domain.accounts import GuestPolicy, NewUser, Role, User, UserStatus
+from yoron.domain.accounts import GuestPolicy, NewUser, ProfileComment, Role, User, UserStatus
 from yoron.domain.model import (
     Comment,
     CommentState,
@@ -99,6 +99,7 @@ def _comment(row: Row) -> Comment:
         in_reply_to=parent_name,
         best=row["best"],
         controversy=row["controversy"],
+        user_id=row["user_id"],
     )
 
 
@@ -389,6 +390,36 @@ class SqlUsers:
     async def by_name_key(self, site_id: int | None, name_key: str) -> User | None:
         row = await self._s.one(q.user_by_name_key, site_id=site_id, name_key=name_key)
         return None if row is None else _user(row)
+
+    async def comments_of(
+        self, user_id: int, before: tuple[int, int] | None, limit: int
+    ) -> list[ProfileComment]:
+        before_at, before_id = before or (2**62, 2**62)
+        rows = await self._s.all(
+            q.user_comments, user_id=user_id, before=before_at, before_id=before_id, limit=limit
+        )
+        return [
+            ProfileComment(
+                row["id"],
+                row["thread_id"],
+                row["thread_title"],
+                row["thread_url"],
+                row["html"],
+                row["up"],
+                row["down"],
+                row["created_at"],
+            )
+            for row in rows
+        ]
+
+    async def claim_device(self, user: User, device_key: str, since: int) -> int:
+        rows = await self._s.all(
+            q.claim_device_comments, user_key=user.key, user_id=user.id, device_key=device_key, since=since
+        )
+        return len(rows)
+
+    async def set_status(self, user_id: int, status: UserStatus) -> None:
+        await self._s.run(q.set_user_status, id=user_id, status=status.value)
 
     async def by_sso(self, site_id: int, subject: str) -> User | None:
         row = await self._s.one(q.user_by_sso, site_id=site_id, subject=subject)

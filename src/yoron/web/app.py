@@ -16,7 +16,7 @@ from litestar.template.config import TemplateConfig
 
 from yoron import __version__, bootstrap
 from yoron.settings import Settings, load_settings
-from yoron.web import api, assets, auth, pages, pages_auth
+from yoron.web import api, assets, auth, pages, pages_auth, profiles
 from yoron.web.cache import PageCache
 from yoron.web.cors import AllowedOrigins, cors_middleware
 from yoron.web.errors import EXCEPTION_HANDLERS, error_response
@@ -63,6 +63,7 @@ def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
             *auth.ROUTES,
             *pages.ROUTES,
             *pages_auth.ROUTES,
+            *profiles.ROUTES,
             *assets.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],

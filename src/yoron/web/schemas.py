@@ -12,6 +12,7 @@ from yoron.domain.accounts import User
 from yoron.domain.model import Comment, CommentState, Site, Thread, ThreadState
 from yoron.domain.ranking import tally
 from yoron.services.listing import Page, ViewerState
+from yoron.services.profiles import Profile
 from yoron.services.votes import VoteResult
 
 MAX_ID = 2**62
@@ -61,8 +62,10 @@ class ThreadOut(Struct):
     created_at: datetime
 
 
-class AuthorOut(Struct):
+class AuthorOut(Struct, omit_defaults=True):
     name: str | None
+    user_id: int | None = None
+    """Present for account holders: their profile is at /u/{user_id}."""
 
 
 class ParentOut(Struct):
@@ -190,7 +193,7 @@ def comment_out(comment: Comment, *, with_body: bool = False) -> CommentOut:
         thread_id=comment.thread_id,
         parent_id=comment.parent_id,
         depth=comment.depth,
-        author=AuthorOut(None if deleted else comment.author_name),
+        author=AuthorOut(None, None) if deleted else AuthorOut(comment.author_name, comment.user_id),
         html="" if deleted else comment.html,
         state=comment.state.value,
         up=comment.up,
@@ -293,4 +296,46 @@ def user_out(user: User) -> UserOut:
         email_verified=user.email_verified,
         badges=list(user.badges),
         created_at=when(user.created_at),
+    )
+
+
+class ProfileCommentOut(Struct):
+    id: int
+    thread_id: int
+    thread_title: str
+    thread_url: str
+    html: str
+    tally: str
+    created_at: datetime
+
+
+class ProfileOut(Struct):
+    user: UserOut
+    avatar: str
+    comments: list[ProfileCommentOut]
+    next_before: str | None
+
+
+class ClaimedOut(Struct):
+    claimed: int
+
+
+def profile_out(profile: Profile) -> ProfileOut:
+    user = profile.user
+    return ProfileOut(
+        user=user_out(user),
+        avatar=user.avatar_url or f"/avatars/{user.id}",
+        comments=[
+            ProfileCommentOut(
+                c.id,
+                c.thread_id,
+                c.thread_title,
+                c.thread_url,
+                c.html,
+                tally(c.up, c.down),
+                when(c.created_at),
+            )
+            for c in profile.comments
+        ],
+        next_before=f"{profile.next_before[0]}-{profile.next_before[1]}" if profile.next_before else None,
     )
