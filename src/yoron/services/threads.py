@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from yoron.domain.accounts import Action, User, may
 from yoron.domain.errors import Forbidden, Invalid, NotFound
 from yoron.domain.model import Thread, ThreadState
 from yoron.domain.rules import LEAD_MAX, THREAD_KEY_MAX, TITLE_MAX, check_text, check_url, check_url_on_site
@@ -42,11 +43,13 @@ async def do_find_or_create_thread(
     url: str,
     lead: str | None,
     api_key: str | None = None,
+    user: User | None = None,
 ) -> tuple[Thread, bool]:
     """Return the site's thread for ``key``, creating it if allowed; the flag says it was created.
 
     Anyone may create one where the site auto-creates threads (the URL must then be on
-    one of the site's origins); otherwise only a caller holding the site's API key.
+    one of the site's origins); otherwise only a caller holding the site's API key, or
+    signed in as one of the site's admins.
     """
     key = check_text(key, field="key", max_len=THREAD_KEY_MAX)
     title = check_text(title, field="title", max_len=TITLE_MAX)
@@ -56,7 +59,9 @@ async def do_find_or_create_thread(
         existing = await tx.threads.by_key(site.id, key)
     if existing is not None:
         return existing, False
-    admin = await is_site_admin(ctx, site, api_key)
+    admin = await is_site_admin(ctx, site, api_key) or (
+        user is not None and may(user.actor_on(site.id), Action.CREATE_THREAD)
+    )
     if not (admin or site.policy.auto_create_threads):
         raise Forbidden("thread_creation_forbidden", "This site creates threads only with its API key.", None)
     url = check_url(url) if admin else check_url_on_site(url, site)

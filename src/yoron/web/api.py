@@ -60,8 +60,9 @@ def _json(payload: object, status: int = 200) -> Response[bytes]:
 async def find_or_create_thread(request: AnyRequest, data: JSONBody[ThreadIn]) -> Response[bytes]:
     """Return the site's thread for ``key``; create it when the site auto-creates threads
     or the request carries the site's API key (``Authorization: Bearer ...``). 201 when created."""
+    viewer = await viewer_of(request)
     thread, created = await threads.do_find_or_create_thread(
-        ctx_of(request), data.site, data.key, data.title, data.url, data.lead, _bearer(request)
+        ctx_of(request), data.site, data.key, data.title, data.url, data.lead, _bearer(request), viewer.user
     )
     return _json(thread_out(thread), 201 if created else 200)
 
