@@ -19,6 +19,7 @@ from yoron.services.events import LocalEvents
 from yoron.services.ports import Mailer
 from yoron.settings import Settings
 from yoron.storage import migrate
+from yoron.storage.ratelimit import LimitsRateLimiter
 from yoron.storage.repositories import SqlDatabase, open_database
 
 T = TypeVar("T")
@@ -60,6 +61,7 @@ class Runtime:
     events: LocalEvents
     mailer: Mailer
     accounts: AccountSettings
+    trusted_proxies: frozenset[str]
 
 
 def mailer_from(settings: Settings) -> Mailer:
@@ -80,11 +82,15 @@ def mailer_from(settings: Settings) -> Mailer:
 async def start(settings: Settings) -> Runtime:
     db = await open_db(settings, listen=True)
     events = LocalEvents()
-    ctx = Context(db=db, clock=clock_ms, events=events, limits=limits_from(settings))
+    limiter = LimitsRateLimiter(
+        {"vote": f"{settings.votes_per_network_per_minute}/minute"}, settings.rate_limit_storage
+    )
+    ctx = Context(db=db, clock=clock_ms, events=events, limits=limits_from(settings), limiter=limiter)
     account_settings = AccountSettings(
         session_days=settings.session_days, email_link_minutes=settings.email_link_minutes
     )
-    return Runtime(settings, ctx, db, events, mailer_from(settings), account_settings)
+    proxies = frozenset(p.strip() for p in settings.trusted_proxies.split(",") if p.strip())
+    return Runtime(settings, ctx, db, events, mailer_from(settings), account_settings, proxies)
 
 
 def run_sync(make: Callable[[], Awaitable[T]]) -> T:

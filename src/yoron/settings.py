@@ -24,6 +24,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     page_size_default: int = 50
     page_size_max: int = 200
     counts_max_keys: int = 100
+    votes_per_network_per_minute: int = 600
+    rate_limit_storage: str = "memory://"
+    trusted_proxies: str = "127.0.0.1,::1"
     page_cache_entries: int = 4096
     sqlite_synchronous: Literal["OFF", "NORMAL", "FULL", "EXTRA"] = "FULL"
     sqlite_busy_timeout_ms: int = 5000

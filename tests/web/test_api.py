@@ -8,8 +8,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import msgspec
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+
+from yoron.settings import Settings
+from yoron.web import create_app
 
 Client = AsyncTestClient[Litestar]
 ARTICLE = {
@@ -206,3 +210,22 @@ async def test_votes_show_in_a_re_read_within_a_second(client: Client, site_key:
     # A new comment is never hidden by the cache, not even for a moment.
     await _post(client, thread["id"], body="second")
     assert len((await client.get(url)).json()["items"]) == 2
+
+
+async def test_votes_from_one_network_are_rate_limited(settings: Settings, site_key: str) -> None:
+    # The test client's peer stands in for our reverse proxy, which names the reader's address.
+    limited = msgspec.structs.replace(settings, votes_per_network_per_minute=3, trusted_proxies="testclient")
+    behind_proxy = {"x-forwarded-for": "203.0.113.5"}
+    async with AsyncTestClient(
+        app=create_app(limited, prepared=True), base_url="http://testserver.local"
+    ) as c:
+        thread = await _thread(c)
+        comments = [(await _post(c, thread["id"], body=f"c{n}")).json() for n in range(5)]
+        c.cookies.clear()
+        answers = [
+            (
+                await c.put(f"/api/v1/comments/{comment['id']}/vote", json={"value": 1}, headers=behind_proxy)
+            ).status_code
+            for comment in comments
+        ]
+    assert answers == [200, 200, 200, 429, 429]

@@ -33,6 +33,12 @@ class NotFound(DomainError):
     status = 404
 
 
+class TooMany(DomainError):
+    """Too many requests of this kind from one network, device or account; try later."""
+
+    status = 429
+
+
 class Conflict(DomainError):
     """The request clashes with the current state (closed thread, expired window...)."""
 

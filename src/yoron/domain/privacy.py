@@ -19,6 +19,21 @@ def network_of(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
+def client_address(peer: str, forwarded_for: str, trusted: frozenset[str]) -> str:
+    """The reader's address: the peer, unless it is a trusted proxy that says who it forwards.
+
+    Walks ``X-Forwarded-For`` from the right (the hops nearest to us) and stops at the
+    first address that is not one of our own proxies; a client cannot forge its way past it.
+    """
+    if peer not in trusted or not forwarded_for:
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return hops[0] if hops else peer
+
+
 @functools.lru_cache(maxsize=65_536)
 def ip_hash(address: str, secret: str) -> str:
     network = network_of(address)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from yoron.services.ports import Clock, Database, EventPublisher
+from yoron.services.ports import Clock, Database, EventPublisher, RateLimiter
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +14,13 @@ class Limits:
     page_size_default: int = 50
     page_size_max: int = 200
     counts_max_keys: int = 100
+
+
+class NoLimits:
+    """Allows everything: for tools and tests that are not about rate limits."""
+
+    def allow(self, action: str, key: str) -> bool:
+        return True
 
 
 class NoEvents:
@@ -29,3 +36,4 @@ class Context:
     clock: Clock
     events: EventPublisher = field(default_factory=NoEvents)
     limits: Limits = field(default_factory=Limits)
+    limiter: RateLimiter = field(default_factory=NoLimits)

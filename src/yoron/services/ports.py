@@ -130,6 +130,12 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
 
+class RateLimiter(Protocol):
+    """Counts an event for ``key`` (a network, device or account) and says if it is allowed."""
+
+    def allow(self, action: str, key: str) -> bool: ...
+
+
 class EventPublisher(Protocol):
     """Told after a change commits; live updates, notifications and webhooks listen here."""
 

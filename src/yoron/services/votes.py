@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from yoron.domain.errors import TooMany
 from yoron.domain.model import Viewer
 from yoron.domain.rules import check_may_vote, check_vote_value
 from yoron.services.comments import access_comment
@@ -30,6 +31,9 @@ async def do_vote(ctx: Context, comment_id: int, viewer: Viewer, value: int) -> 
     one after another and the counters match the vote rows.
     """
     value = check_vote_value(value)
+    if not ctx.limiter.allow("vote", viewer.ip_hash):
+        # One machine (or one network) must not be able to stuff a tally.
+        raise TooMany("too_many_votes", "Too many votes from your network; try again in a minute.", None)
     async with ctx.db.write() as tx:
         tally = await tx.comments.lock_tally(comment_id)
         comment = await access_comment(tx, comment_id)

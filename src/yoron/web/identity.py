@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Request, Response
 
 from yoron.domain.model import Viewer
-from yoron.domain.privacy import ip_hash
+from yoron.domain.privacy import client_address, ip_hash
 from yoron.services.accounts import access_session
 from yoron.web.runtime import cookie_secure, runtime_of
 
@@ -55,7 +55,8 @@ def session_token(request: AnyRequest) -> str | None:
 async def viewer_of(request: AnyRequest, issued: str | None = None) -> Viewer:
     runtime = runtime_of(request)
     secret = runtime.settings.secret_key
-    address = request.client.host if request.client else ""
+    peer = request.client.host if request.client else ""
+    address = client_address(peer, request.headers.get("x-forwarded-for", ""), runtime.trusted_proxies)
     network = ip_hash(address, secret)
     user = await access_session(runtime.ctx, session_token(request))
     if user is not None:
