@@ -28,6 +28,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     rate_limit_storage: str = "memory://"
     trusted_proxies: str = "127.0.0.1,::1"
     page_cache_entries: int = 4096
+    page_cache_megabytes: int = 64
     sqlite_synchronous: Literal["OFF", "NORMAL", "FULL", "EXTRA"] = "FULL"
     sqlite_busy_timeout_ms: int = 5000
     pg_pool_min: int = 2

@@ -47,7 +47,7 @@ def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
         live = LiveThreads(runtime.ctx)
         unsubscribe = runtime.events.subscribe(live.on_event)
         app.state.runtime = runtime
-        app.state.page_cache = PageCache(settings.page_cache_entries)
+        app.state.page_cache = PageCache(settings.page_cache_entries, settings.page_cache_megabytes << 20)
         app.state.live = live
         app.state.allowed_origins = AllowedOrigins(runtime.ctx)
         try:

@@ -41,12 +41,23 @@ def etag_of(key: PageKey, tally_version: int) -> str:
 
 
 class PageCache:
-    """A small LRU of encoded pages."""
+    """An LRU of encoded pages, bounded by count and by bytes.
 
-    def __init__(self, max_entries: int, tally_lag: float = TALLY_LAG_SECONDS) -> None:
+    Pages of a thread's older versions can never be asked for again (versions only
+    grow), so storing a newer version drops them at once instead of letting them
+    wait for eviction.
+    """
+
+    def __init__(
+        self, max_entries: int, max_bytes: int = 64 << 20, tally_lag: float = TALLY_LAG_SECONDS
+    ) -> None:
         self._entries: OrderedDict[PageKey, CachedPage] = OrderedDict()
+        self._newest: dict[int, int] = {}
+        self._of_thread: dict[int, set[PageKey]] = {}
         self._max = max_entries
+        self._max_bytes = max_bytes
         self._lag = tally_lag
+        self.bytes = 0
         self.hits = 0
         self.misses = 0
 
@@ -64,9 +75,32 @@ class PageCache:
 
     def put(self, key: PageKey, tally_version: int, body: bytes) -> CachedPage:
         page = CachedPage(body, etag_of(key, tally_version), tally_version, time.monotonic())
-        if self._max > 0:
-            self._entries[key] = page
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+        if self._max <= 0 or len(body) > self._max_bytes:
+            return page
+        thread_id, version = key[0], key[1]
+        newest = self._newest.get(thread_id, 0)
+        if version < newest:
+            return page  # rendered from an older snapshot than pages already kept
+        if version > newest:
+            if len(self._newest) > 100_000:
+                self._newest.clear()  # forgetting only loosens the guard against late renders
+            self._newest[thread_id] = version
+            for old_key in [k for k in self._of_thread.get(thread_id, ()) if k[1] < version]:
+                self._remove(old_key)
+        self._remove(key)
+        self._entries[key] = page
+        self._of_thread.setdefault(thread_id, set()).add(key)
+        self.bytes += len(body)
+        while len(self._entries) > self._max or self.bytes > self._max_bytes:
+            self._remove(next(iter(self._entries)))
         return page
+
+    def _remove(self, key: PageKey) -> None:
+        old = self._entries.pop(key, None)
+        if old is None:
+            return
+        self.bytes -= len(old.body)
+        keys = self._of_thread[key[0]]
+        keys.discard(key)
+        if not keys:
+            del self._of_thread[key[0]]
