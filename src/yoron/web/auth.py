@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 from litestar.params import JSONBody
 
+from yoron.domain.accounts import User
 from yoron.domain.errors import Forbidden
 from yoron.services import accounts, sso
 from yoron.web.identity import SESSION_COOKIE, session_token, set_session_cookie, viewer_of
@@ -35,18 +36,22 @@ def link_base(request: AnyRequest) -> str:
 @post("/api/v1/auth/signup", status_code=201, summary="Create an account", tags=["accounts"])
 async def sign_up(request: AnyRequest, data: JSONBody[SignUpIn]) -> UserOut:
     """Emails a single-use link that confirms the address; commenting waits for it."""
+    return user_out(await sign_up_from(request, data.site, data.email, data.display_name, data.password))
+
+
+async def sign_up_from(request: AnyRequest, site: str, email: str, display_name: str, password: str) -> User:
+    """Sign up with this process's mailer and settings; emailed links point back here."""
     runtime = runtime_of(request)
-    user = await accounts.do_sign_up(
+    return await accounts.do_sign_up(
         runtime.ctx,
         runtime.mailer,
         runtime.accounts,
-        data.site,
-        email=data.email,
-        display_name=data.display_name,
-        password=data.password,
+        site,
+        email=email,
+        display_name=display_name,
+        password=password,
         link_base=link_base(request),
     )
-    return user_out(user)
 
 
 @post("/api/v1/auth/verify", status_code=200, summary="Confirm an email address", tags=["accounts"])

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from yoron.domain.errors import DomainError
 from yoron.services import accounts
-from yoron.web.auth import link_base
+from yoron.web.auth import link_base, sign_up_from
 from yoron.web.identity import SESSION_COOKIE, session_token, set_session_cookie
 from yoron.web.pages import PAGE_HEADERS
 from yoron.web.runtime import ctx_of, runtime_of
@@ -32,6 +32,13 @@ class AuthForm:
 def _safe_next(target: str) -> str:
     """Only same-site paths: never send a reader to another host after signing in."""
     return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+def _done(title: str, notice: str, next: str = "") -> Template:
+    """A page that only reports what happened (and links back to the discussion)."""
+    page = _page(title, "done", next=next)
+    page.context["notice"] = notice
+    return page
 
 
 def _page(title: str, form: str, *, error: DomainError | None = None, **context: Any) -> Template:
@@ -79,23 +86,15 @@ async def signup_page(site: FromQuery[str] = "", next: FromQuery[str] = "/") -> 
 
 @post("/auth/signup", include_in_schema=False)
 async def signup_form(request: AnyRequest, data: URLEncodedBody[AuthForm]) -> Template:
-    runtime = runtime_of(request)
     try:
-        await accounts.do_sign_up(
-            runtime.ctx,
-            runtime.mailer,
-            runtime.accounts,
-            data.site,
-            email=data.email,
-            display_name=data.display_name,
-            password=data.password,
-            link_base=link_base(request),
-        )
+        await sign_up_from(request, data.site, data.email, data.display_name, data.password)
     except DomainError as error:
         return _page("Create an account", "signup", error=error, site=data.site, next=data.next, values=data)
-    page = _page("Check your email", "done", next=_safe_next(data.next))
-    page.context["notice"] = f"We sent a link to {data.email}. Open it to confirm your address, then sign in."
-    return page
+    return _done(
+        "Check your email",
+        f"We sent a link to {data.email}. Open it to confirm your address, then sign in.",
+        next=_safe_next(data.next),
+    )
 
 
 @get("/auth/verify", include_in_schema=False)
@@ -110,9 +109,7 @@ async def verify_form(request: AnyRequest, data: URLEncodedBody[AuthForm]) -> Te
         user = await accounts.do_verify_email(ctx_of(request), data.token)
     except DomainError as error:
         return _page("Confirm your email", "verify", error=error, token=data.token)
-    page = _page("Email confirmed", "done")
-    page.context["notice"] = f"Thank you, {user.display_name}: you can sign in and comment now."
-    return page
+    return _done("Email confirmed", f"Thank you, {user.display_name}: you can sign in and comment now.")
 
 
 @get("/auth/forgot", include_in_schema=False)
@@ -129,9 +126,7 @@ async def forgot_form(request: AnyRequest, data: URLEncodedBody[AuthForm]) -> Te
         )
     except DomainError as error:
         return _page("Forgot your password?", "forgot", error=error, site=data.site)
-    page = _page("Check your email", "done")
-    page.context["notice"] = "If an account uses that address, a reset link is on its way."
-    return page
+    return _done("Check your email", "If an account uses that address, a reset link is on its way.")
 
 
 @get("/auth/reset", include_in_schema=False)
@@ -145,9 +140,9 @@ async def reset_form(request: AnyRequest, data: URLEncodedBody[AuthForm]) -> Tem
         await accounts.do_reset_password(ctx_of(request), data.token, data.password)
     except DomainError as error:
         return _page("Choose a new password", "reset", error=error, token=data.token)
-    page = _page("Password changed", "done")
-    page.context["notice"] = "Your password is changed and every other session is signed out. Sign in again."
-    return page
+    return _done(
+        "Password changed", "Your password is changed and every other session is signed out. Sign in again."
+    )
 
 
 ROUTES = [
