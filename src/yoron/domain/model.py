@@ -119,6 +119,20 @@ class Comment:
 
 
 @dataclass(frozen=True, slots=True)
+class VoteTarget:
+    """What a vote needs to know of its comment, read (and locked) in one go."""
+
+    comment_id: int
+    thread_id: int
+    site_id: int
+    owner: str
+    state: CommentState
+    thread_state: ThreadState
+    up: int
+    down: int
+
+
+@dataclass(frozen=True, slots=True)
 class Viewer:
     """Who is asking: a signed-in user, or a guest known by a signed device.
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from yoron.domain.accounts import Action, Actor, GuestPolicy, may
 from yoron.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from yoron.domain.model import Comment, CommentState, Site, Thread, ThreadState, Viewer
+from yoron.domain.model import Comment, CommentState, Site, Thread, ThreadState, Viewer, VoteTarget
 
 THREAD_KEY_MAX = 512
 TITLE_MAX = 300
@@ -160,13 +160,13 @@ def check_may_edit(viewer: Viewer, comment: Comment, site: Site, thread: Thread,
     check_thread_open(thread)
 
 
-def check_may_vote(viewer: Viewer, comment: Comment, thread: Thread, site: Site) -> None:
-    if viewer.user is not None:
-        check_active(viewer, site, Action.VOTE)
+def check_may_vote(viewer: Viewer, target: VoteTarget) -> None:
+    """The comment-side rules of a vote (the account's own standing is checked by the caller)."""
     if viewer.key is None:
         raise Forbidden("no_identity", "Your browser sent no device identity.", None)
-    if comment.state is not CommentState.PUBLISHED:
+    if target.state is not CommentState.PUBLISHED:
         raise Conflict("comment_unavailable", "This comment cannot be voted on.", None)
-    if viewer.key == comment.owner:
+    if viewer.key == target.owner:
         raise Forbidden("self_vote", "You cannot vote on your own comment.", None)
-    check_thread_open(thread)
+    if target.thread_state is not ThreadState.OPEN:
+        raise Conflict("thread_closed", "This discussion is closed.", None)

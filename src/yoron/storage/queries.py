@@ -105,10 +105,11 @@ revisions_of = Statement(
 set_comment_state = Statement("UPDATE comments SET state = :state, listed = :listed WHERE id = :id")
 blank_comment = Statement("UPDATE comments SET body = '', html = '' WHERE id = :id")
 add_replies = Statement("UPDATE comments SET reply_count = reply_count + :delta WHERE id = :id")
-lock_tally = Statement(
-    "SELECT up, down FROM comments WHERE id = :id",
-    postgresql="SELECT up, down FROM comments WHERE id = :id FOR UPDATE",
+_VOTE_TARGET = (
+    "SELECT c.id, c.thread_id, t.site_id, c.owner, c.state, t.state AS thread_state, c.up, c.down"
+    " FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = :id"
 )
+vote_target = Statement(_VOTE_TARGET, postgresql=_VOTE_TARGET + " FOR UPDATE OF c")
 set_tally = Statement(
     "UPDATE comments SET up = :up, down = :down, score = :score, best = :best,"
     " controversy = :controversy WHERE id = :id"

@@ -21,6 +21,7 @@ from yoron.domain.model import (
     Sort,
     Thread,
     ThreadState,
+    VoteTarget,
 )
 from yoron.domain.paging import Cursor
 from yoron.domain.ranking import controversy, wilson_lower_bound
@@ -302,9 +303,20 @@ class SqlComments:
     async def add_replies(self, comment_id: int, delta: int) -> None:
         await self._s.run(q.add_replies, id=comment_id, delta=delta)
 
-    async def lock_tally(self, comment_id: int) -> tuple[int, int] | None:
-        row = await self._s.one(q.lock_tally, id=comment_id)
-        return None if row is None else (row["up"], row["down"])
+    async def vote_target(self, comment_id: int) -> VoteTarget | None:
+        row = await self._s.one(q.vote_target, id=comment_id)
+        if row is None:
+            return None
+        return VoteTarget(
+            row["id"],
+            row["thread_id"],
+            row["site_id"],
+            row["owner"],
+            CommentState(row["state"]),
+            ThreadState(row["thread_state"]),
+            row["up"],
+            row["down"],
+        )
 
     async def set_tally(self, comment_id: int, up: int, down: int) -> None:
         await self._s.run(
