@@ -37,7 +37,6 @@ function init(args)
 end
 
 local function random_address()
-  if os.getenv("BENCH_ONE_NETWORK") == "1" then return "10.1.1.7" end
   -- Readers come from many networks, as on a news site: wrk connects from 127.0.0.1, which
   -- both systems trust as a proxy. Distinct /24s, because Isso tells voters apart by their
   -- /24 and yoron rate-limits votes per network.
