@@ -81,3 +81,21 @@ async def test_suspended_and_banned_accounts_only_read(
     edit = await client.patch(f"/api/v1/comments/{posted['id']}", json={"body": "changed"})
     assert edit.status_code == 403
     assert (await client.get(url)).status_code == 200
+
+
+async def test_a_reader_downloads_all_their_data(mail_client: tuple[Client, Inbox]) -> None:
+    client, inbox = mail_client
+    assert (await client.get("/api/v1/auth/export")).status_code == 403
+    thread = (await client.post("/api/v1/threads", json=ARTICLE)).json()
+    url = f"/api/v1/threads/{thread['id']}/comments"
+    other = (await client.post(url, json={"body": "someone else", "author_name": "Zed"})).json()
+    client.cookies.clear()
+    session = await _account(client, inbox, "dee@example.org", "Dee Export")
+    mine = (await client.post(url, json={"body": "**mine**"})).json()
+    await client.put(f"/api/v1/comments/{other['id']}/vote", json={"value": -1})
+    exported = await client.get("/api/v1/auth/export")
+    assert exported.status_code == 200 and "attachment" in exported.headers["content-disposition"]
+    data = exported.json()
+    assert data["account"]["email"] == "dee@example.org" and data["account"]["id"] == session["user"]["id"]
+    assert [(c["id"], c["body"]) for c in data["comments"]] == [(mine["id"], "**mine**")]
+    assert [(v["comment_id"], v["value"]) for v in data["votes"]] == [(other["id"], -1)]

@@ -62,6 +62,28 @@ async def do_set_status(ctx: Context, site_slug: str, email: str, status: UserSt
     return updated
 
 
+async def export_my_data(ctx: Context, viewer: Viewer) -> dict[str, object]:
+    """A signed-in reader's data, as they may take it away: account, comments, votes."""
+    if viewer.user is None:
+        raise Forbidden("not_signed_in", "Sign in first.", None)
+    user = viewer.user
+    async with ctx.db.read() as tx:
+        stored = await tx.users.export(user)
+    account = {
+        "id": user.id,
+        "site_id": user.site_id,
+        "email": user.email,
+        "email_verified": user.email_verified,
+        "display_name": user.display_name,
+        "role": user.role.value,
+        "status": user.status.value,
+        "badges": list(user.badges),
+        "avatar_url": user.avatar_url,
+        "created_at": user.created_at,
+    }
+    return {"account": account, **stored}
+
+
 def parse_before(text: str | None) -> tuple[int, int] | None:
     """The profile's "older comments" cursor: ``<created_at>-<id>``."""
     if not text:

@@ -233,3 +233,10 @@ claim_device_comments = Statement(
     " WHERE owner = :device_key AND created_at >= :since AND user_id IS NULL RETURNING id"
 )
 set_user_status = Statement("UPDATE users SET status = :status WHERE id = :id")
+comments_for_export = Statement(
+    "SELECT id, thread_id, parent_id, body, state, created_at, edited_at FROM comments"
+    " WHERE user_id = :user_id ORDER BY id"
+)
+votes_for_export = Statement(
+    "SELECT comment_id, value, updated_at FROM votes WHERE voter = :voter ORDER BY comment_id"
+)

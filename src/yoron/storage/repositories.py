@@ -430,6 +430,12 @@ class SqlUsers:
         )
         return len(rows)
 
+    async def export(self, user: User) -> dict[str, list[dict[str, Any]]]:
+        """Everything stored under this account: its comments (any state, with their source) and votes."""
+        comments = await self._s.all(q.comments_for_export, user_id=user.id)
+        votes = await self._s.all(q.votes_for_export, voter=user.key)
+        return {"comments": [dict(row) for row in comments], "votes": [dict(row) for row in votes]}
+
     async def set_status(self, user_id: int, status: UserStatus) -> None:
         await self._s.run(q.set_user_status, id=user_id, status=status.value)
 

@@ -62,4 +62,17 @@ async def claim(request: AnyRequest) -> ClaimedOut:
     return ClaimedOut(claimed)
 
 
-ROUTES = [profile_json, profile_page, avatar, claim]
+@get("/api/v1/auth/export", summary="Download all my data", tags=["accounts"])
+async def export(request: AnyRequest) -> Response[dict[str, object]]:
+    """Account, comments (every state, with their Markdown) and votes, as JSON; times in Unix ms."""
+    data = await profiles.export_my_data(ctx_of(request), await viewer_of(request))
+    return Response(
+        data,
+        headers={
+            "cache-control": "private, no-store",
+            "content-disposition": 'attachment; filename="yoron-data.json"',
+        },
+    )
+
+
+ROUTES = [profile_json, profile_page, avatar, claim, export]
