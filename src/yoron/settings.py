@@ -44,15 +44,6 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     mail_from: str = "yoron <noreply@localhost>"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-    @property
-    def sqlite_path(self) -> str:
-        """The file behind a ``sqlite:///path`` URL (``:memory:`` is not supported)."""
-        return self.database_url.split(":///", 1)[1] if ":///" in self.database_url else ""
-
 
 def setting_names() -> tuple[str, ...]:
     return Settings.__struct_fields__

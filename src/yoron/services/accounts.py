@@ -130,9 +130,7 @@ async def do_verify_email(ctx: Context, token: str) -> User:
     async with ctx.db.write() as tx:
         user_id = await tx.users.use_email_token(hash_token(token), VERIFY, ctx.clock())
         if user_id is None:
-            raise Invalid(
-                "link_invalid", "This link is not valid: it was used already or has expired.", "token"
-            )
+            raise _link_invalid()
         await tx.users.mark_verified(user_id, ctx.clock())
         user = await tx.users.by_id(user_id)
     assert user is not None
@@ -216,9 +214,7 @@ async def do_reset_password(ctx: Context, token: str, password: str) -> User:
     async with ctx.db.write() as tx:
         user_id = await tx.users.use_email_token(hash_token(token), RESET, ctx.clock())
         if user_id is None:
-            raise Invalid(
-                "link_invalid", "This link is not valid: it was used already or has expired.", "token"
-            )
+            raise _link_invalid()
         await tx.users.set_password(user_id, password_hash)
         await tx.users.drop_sessions(user_id)
         await tx.users.mark_verified(user_id, ctx.clock())

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from yoron.domain.errors import Invalid
 from yoron.domain.model import Comment, Display, Site, Sort, Thread, Viewer
 from yoron.domain.paging import Cursor, decode_cursor, encode_cursor
-from yoron.domain.rules import may_edit
 from yoron.services.context import Context
 from yoron.services.threads import access_thread
 
@@ -113,12 +112,9 @@ async def viewer_state(ctx: Context, thread_id: int, viewer: Viewer) -> ViewerSt
         assert site is not None
         window = site.policy.edit_window_seconds * 1000
         votes = await tx.votes.for_viewer(thread.id, viewer.key)
-        editable: dict[int, int] = {}
-        for comment_id in await tx.comments.editable(thread.id, viewer.key, now - window):
-            comment = await tx.comments.get(comment_id)
-            if comment is not None and may_edit(viewer, comment, site, now):
-                editable[comment.id] = comment.created_at + window
-    return ViewerState(votes, editable)
+        # The query applies may_edit's rules (owner, state, window) itself: one read, not one per comment.
+        written = await tx.comments.editable(thread.id, viewer.key, now - window)
+    return ViewerState(votes, {comment_id: at + window for comment_id, at in written.items()})
 
 
 async def newest_comment(ctx: Context, thread_id: int) -> Comment | None:

@@ -115,7 +115,7 @@ set_tally = Statement(
     " controversy = :controversy WHERE id = :id"
 )
 editable_comments = Statement(
-    "SELECT id FROM comments WHERE owner = :owner AND thread_id = :thread_id"
+    "SELECT id, created_at FROM comments WHERE owner = :owner AND thread_id = :thread_id"
     " AND created_at >= :since AND state IN ('published', 'pending') ORDER BY id"
 )
 

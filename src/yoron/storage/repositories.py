@@ -329,9 +329,9 @@ class SqlComments:
             controversy=controversy(up, down),
         )
 
-    async def editable(self, thread_id: int, owner: str, since: int) -> list[int]:
+    async def editable(self, thread_id: int, owner: str, since: int) -> dict[int, int]:
         rows = await self._s.all(q.editable_comments, thread_id=thread_id, owner=owner, since=since)
-        return [row["id"] for row in rows]
+        return {row["id"]: row["created_at"] for row in rows}
 
 
 class SqlVotes:

@@ -25,10 +25,6 @@ def cache_of(request: Request[Any, Any, Any]) -> PageCache:
     return cache
 
 
-def secret_of(request: Request[Any, Any, Any]) -> str:
-    return runtime_of(request).settings.secret_key
-
-
 def cookie_secure(request: Request[Any, Any, Any]) -> bool:
     mode = runtime_of(request).settings.cookie_secure
     return mode == "always" or (mode == "auto" and request.url.scheme == "https")
