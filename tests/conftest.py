@@ -28,6 +28,7 @@ from yoron.services.sites import do_add_site
 from yoron.settings import Settings, load_settings
 from yoron.storage import migrate
 from yoron.storage.repositories import SqlDatabase, open_database
+from yoron.storage.schema import metadata
 from yoron.web import create_app
 
 PG_ADMIN_URL = os.environ.get("YORON_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -87,7 +88,7 @@ def pg_url() -> Iterator[str]:
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-TABLES = "comment_revisions, votes, comments, threads, sites, meta"
+TABLES = ", ".join(table.name for table in metadata.sorted_tables)
 
 
 async def reset_pg(url: str) -> None:

@@ -16,6 +16,7 @@ from yoron.jobs.mail import LogMailer, SmtpConfig, SmtpMailer
 from yoron.services.accounts import AccountSettings
 from yoron.services.context import Context, Limits
 from yoron.services.events import LocalEvents
+from yoron.services.pipeline import Pipeline
 from yoron.services.ports import Mailer
 from yoron.settings import Settings
 from yoron.storage import migrate
@@ -64,6 +65,16 @@ class Runtime:
     trusted_proxies: frozenset[str]
 
 
+def rate_rules(settings: Settings) -> dict[str, str]:
+    """The limits library's rules per action; a limit of 0 is no limit."""
+    per_minute = {
+        "vote": settings.votes_per_network_per_minute,
+        "post_writer": settings.posts_per_writer_per_minute,
+        "post_network": settings.posts_per_network_per_minute,
+    }
+    return {action: f"{count}/minute" for action, count in per_minute.items() if count > 0}
+
+
 def mailer_from(settings: Settings) -> Mailer:
     if not settings.smtp_host:
         return LogMailer()
@@ -82,10 +93,16 @@ def mailer_from(settings: Settings) -> Mailer:
 async def start(settings: Settings) -> Runtime:
     db = await open_db(settings, listen=True)
     events = LocalEvents()
-    limiter = LimitsRateLimiter(
-        {"vote": f"{settings.votes_per_network_per_minute}/minute"}, settings.rate_limit_storage
+    limiter = LimitsRateLimiter(rate_rules(settings), settings.rate_limit_storage)
+    plugins = [path.strip() for path in settings.moderation_plugins.split(",") if path.strip()]
+    ctx = Context(
+        db=db,
+        clock=clock_ms,
+        events=events,
+        limits=limits_from(settings),
+        limiter=limiter,
+        pipeline=Pipeline.with_plugins(plugins),
     )
-    ctx = Context(db=db, clock=clock_ms, events=events, limits=limits_from(settings), limiter=limiter)
     account_settings = AccountSettings(
         session_days=settings.session_days, email_link_minutes=settings.email_link_minutes
     )

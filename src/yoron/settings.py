@@ -25,6 +25,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     page_size_max: int = 200
     counts_max_keys: int = 100
     votes_per_network_per_minute: int = 600
+    posts_per_writer_per_minute: int = 20
+    posts_per_network_per_minute: int = 120
+    moderation_plugins: str = ""
     rate_limit_storage: str = "memory://"
     trusted_proxies: str = "127.0.0.1,::1"
     page_cache_entries: int = 4096

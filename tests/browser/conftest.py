@@ -22,8 +22,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
 
+from tests.conftest import Inbox
 from tests.servers import YORON, free_port, wait_for, yoron
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -72,6 +74,12 @@ class Sites:
     workdir: Path = field(default_factory=Path)
     api_keys: dict[str, str] = field(default_factory=dict)
     sso_secret: str = ""
+    inbox: Inbox = field(default_factory=Inbox)
+    """What yoron emailed (sign-up and reset links), received by a real SMTP server."""
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.workdir / 'yoron.db'}"
 
 
 def _article_page(sites: Sites, key: str, query: dict[str, str]) -> str:
@@ -168,7 +176,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     serving = threading.Thread(target=news.serve_forever, daemon=True)
     serving.start()
 
-    database_url = f"sqlite:///{shared.workdir / 'yoron.db'}"
+    database_url = shared.database_url
+    smtp = Controller(shared.inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
     policies = {
         "news": ["--display", "nested"],
         "brief": ["--display", "flat", "--edit-window", str(EDIT_WINDOW_SECONDS)],
@@ -181,7 +191,15 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     log = (shared.workdir / "yoron.log").open("w")
     server = subprocess.Popen(
         [YORON, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env={**os.environ, "YORON_DATABASE_URL": database_url},
+        env={
+            **os.environ,
+            "YORON_DATABASE_URL": database_url,
+            "YORON_SMTP_HOST": "127.0.0.1",
+            "YORON_SMTP_PORT": str(smtp.port),
+            # Every reader here posts from 127.0.0.1: the rate checks are tested elsewhere.
+            "YORON_POSTS_PER_WRITER_PER_MINUTE": "0",
+            "YORON_POSTS_PER_NETWORK_PER_MINUTE": "0",
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -194,6 +212,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
         log.close()
+        smtp.stop()
         news.shutdown()
         news.server_close()
         serving.join(timeout=5)

@@ -66,6 +66,26 @@ EXPECTED: dict[str, dict[str, int]] = {
         "suspended": 403,
         "banned": 403,
     },
+    # PATCH /api/v1/sites/{slug}/users/{id}, aimed at the author's account.
+    "change role": {
+        "guest": 403,
+        "reader": 403,
+        "author": 403,
+        "moderator": 403,
+        "admin": 200,
+        "suspended": 403,
+        "banned": 403,
+    },
+    # DELETE /api/v1/auth/account, each actor its own, once every other write is done.
+    "delete account": {
+        "guest": 403,
+        "reader": 200,
+        "author": 200,
+        "moderator": 200,
+        "admin": 200,
+        "suspended": 200,
+        "banned": 403,
+    },
 }
 # A banned account cannot sign in and its sessions end: it is left with what any guest may do,
 # which the site's guest policy (and, with moderation, device and network bans) governs.
@@ -131,9 +151,13 @@ async def test_every_write_for_every_actor(
     thread = (await client.post("/api/v1/threads", json=article, headers=admin)).json()
     comments = f"/api/v1/threads/{thread['id']}/comments"
     seen: dict[str, dict[str, int]] = {action: {} for action in EXPECTED}
+    author = (await client.get("/api/v1/auth/me", headers=people["author"])).json()["user"]
+    account = f"/api/v1/sites/news/users/{author['id']}"
     for actor in ACTORS:
         target = (
-            await client.post(comments, json={"body": "the author's words"}, headers=people["author"])
+            await client.post(
+                comments, json={"body": f"the author's words for {actor}"}, headers=people["author"]
+            )
         ).json()
         who = people[actor]
         post = await client.post(
@@ -151,5 +175,13 @@ async def test_every_write_for_every_actor(
         seen["delete comment"][actor] = (
             await client.delete(f"/api/v1/comments/{target['id']}", headers=who)
         ).status_code
+        seen["change role"][actor] = (
+            await client.patch(account, json={"role": "reader"}, headers=who)
+        ).status_code
         client.cookies.clear()  # each actor speaks only through its own header
+    for actor in ACTORS:
+        deleted = await client.request(
+            "DELETE", "/api/v1/auth/account", json={"password": PASSWORD}, headers=people[actor]
+        )
+        seen["delete account"][actor] = deleted.status_code
     assert seen == EXPECTED

@@ -83,8 +83,8 @@ async def test_unknown_ids_and_bad_paths(client: Client, thread_id: int) -> None
 
 async def test_bad_listing_parameters(client: Client, thread_id: int) -> None:
     url = f"/api/v1/threads/{thread_id}/comments"
-    for _ in range(3):
-        await client.post(url, json={"body": "x", "author_name": "A"})
+    for n in range(3):
+        await client.post(url, json={"body": f"x{n}", "author_name": "A"})
     cursor = (await client.get(url, params={"limit": 1})).json()["next_cursor"]
     assert_error(await client.get(url, params={"sort": "loud"}), 400, "sort_invalid", "sort")
     assert_error(await client.get(url, params={"limit": 0}), 400)

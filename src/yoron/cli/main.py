@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import msgspec
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -15,7 +16,8 @@ from yoron import bootstrap
 from yoron.domain.accounts import GuestPolicy, Role, UserStatus
 from yoron.domain.errors import DomainError
 from yoron.domain.model import Display, Site, SitePolicy, Sort, ThreadState
-from yoron.services import accounts, profiles, sites, sso, threads
+from yoron.domain.moderation import ModerationPolicy
+from yoron.services import accounts, moderation, oidc, profiles, sites, sso, threads
 from yoron.services.context import Context
 from yoron.settings import Settings, SettingsError, load_settings
 from yoron.storage import migrate as migrations
@@ -194,6 +196,82 @@ def site_sso_secret(
     """Make a new single sign-on secret; the previous one keeps working until the next rotation."""
     secret = _context_call(_settings(config), lambda ctx: sso.do_rotate_sso_secret(ctx, slug))
     console.print(f"new SSO secret for {slug} (keep it on the server side only): {secret}")
+
+
+@site_app.command("oidc")
+def site_oidc(
+    slug: Annotated[str, typer.Argument(help="The site.")],
+    issuer: Annotated[str, typer.Option(help="The provider's issuer URL, exactly as in its tokens.")],
+    client_id: Annotated[str, typer.Option(help="yoron's client id at the provider.")],
+    client_secret: Annotated[str, typer.Option(help="yoron's client secret at the provider.")],
+    label: Annotated[str, typer.Option(help='Shown as "Sign in with LABEL".')],
+    name: Annotated[
+        str | None, typer.Option(help="Short name in URLs (default: made from the label).")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Let the site's readers sign in with an OpenID Connect provider (or change one)."""
+    provider = _context_call(
+        _settings(config),
+        lambda ctx: oidc.do_set_provider(
+            ctx,
+            slug,
+            issuer=issuer,
+            client_id=client_id,
+            client_secret=client_secret,
+            label=label,
+            name=name,
+        ),
+    )
+    console.print(f"{slug}: Sign in with {provider.label} ({provider.name}, {provider.issuer})")
+    console.print("register this redirect URI at the provider: <public_url>/auth/oidc/callback")
+
+
+@site_app.command("oidc-list")
+def site_oidc_list(
+    slug: Annotated[str, typer.Argument(help="The site.")],
+    config: ConfigOption = None,
+) -> None:
+    """List the site's OpenID Connect providers (secrets are not shown)."""
+    found = _context_call(_settings(config), lambda ctx: oidc.list_providers(ctx, slug))
+    table = Table("name", "label", "issuer", "client id")
+    for provider in found:
+        table.add_row(provider.name, provider.label, provider.issuer, provider.client_id)
+    console.print(table)
+
+
+@site_app.command("oidc-remove")
+def site_oidc_remove(
+    slug: Annotated[str, typer.Argument(help="The site.")],
+    name: Annotated[str, typer.Argument(help="The provider's name (see oidc-list).")],
+    config: ConfigOption = None,
+) -> None:
+    """Stop offering sign-in with a provider; accounts made with it stay, linked for if it returns."""
+    _context_call(_settings(config), lambda ctx: oidc.do_remove_provider(ctx, slug, name))
+    console.print(f"{slug}: sign-in with {name} removed")
+
+
+@site_app.command("moderation")
+def site_moderation(
+    slug: Annotated[str, typer.Argument(help="The site.")],
+    policy: Annotated[
+        str | None,
+        typer.Argument(help="The whole policy as JSON; fields left out take their defaults."),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Show the site's moderation policy, or replace it with the JSON given."""
+    settings = _settings(config)
+    if policy is None:
+        site = _context_call(settings, lambda ctx: sites.get_site(ctx, slug))
+        console.print_json(msgspec.json.encode(site.moderation).decode())
+        return
+    try:
+        wanted = msgspec.json.decode(policy, type=ModerationPolicy)
+    except msgspec.DecodeError as error:
+        raise typer.BadParameter(str(error), param_hint="POLICY") from None
+    site = _context_call(settings, lambda ctx: moderation.do_set_policy(ctx, slug, wanted, "cli"))
+    console.print_json(msgspec.json.encode(site.moderation).decode())
 
 
 @site_app.command("list")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from yoron.domain.errors import Forbidden, Invalid
+
 
 class Role(enum.StrEnum):
     READER = "reader"
@@ -129,3 +131,25 @@ class ProfileComment:
 
 def may(actor: Actor, action: Action) -> bool:
     return action in PERMISSIONS[actor]
+
+
+DELETED_AUTHOR = "deleted user"
+"""The author name a comment keeps when its account is deleted and the site anonymises."""
+
+SITE_ROLES = (Role.READER, Role.MODERATOR, Role.ADMIN)
+"""The roles a site's admins may give; operators are made only by ``yoron user add --operator``."""
+
+
+def check_user_change(by: User, target: User, role: Role | None, status: UserStatus | None) -> None:
+    """Raise unless ``by`` (who may manage the site's users) may give ``target`` this role and status.
+
+    Nobody changes their own role or status here: an admin cannot lock themselves (and with
+    them, perhaps, the site's last admin) out by a slip of the mouse."""
+    if role is None and status is None:
+        raise Invalid("nothing_to_change", "Give a role, a status, or both.", None)
+    if role is not None and role not in SITE_ROLES:
+        raise Invalid("role_invalid", "A site role is reader, moderator or admin.", "role")
+    if target.role is Role.OPERATOR:
+        raise Forbidden("operator_account", "Operators are managed with the command line.", None)
+    if target.id == by.id and (role not in (None, target.role) or status not in (None, target.status)):
+        raise Forbidden("own_account", "You cannot change your own role or status; ask another admin.", None)

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 
 from yoron.domain.accounts import GuestPolicy, User
+from yoron.domain.moderation import ModerationPolicy, Reason
 
 
 class ThreadState(enum.StrEnum):
@@ -19,6 +20,8 @@ class CommentState(enum.StrEnum):
     PUBLISHED = "published"
     REJECTED = "rejected"
     DELETED = "deleted"
+    SHADOW = "shadow"
+    """Kept from everyone but its author: what a shadow-banned writer's comments become."""
 
 
 class Display(enum.StrEnum):
@@ -63,6 +66,7 @@ class Site:
     origins: tuple[str, ...]
     policy: SitePolicy
     created_at: int
+    moderation: ModerationPolicy = field(default_factory=ModerationPolicy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,8 @@ class Thread:
     comment_count: int
     version: int
     created_at: int
+    premoderated: bool = False
+    notice: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,9 @@ class Comment:
     best: float = 0.0
     controversy: float = 0.0
     user_id: int | None = None
+    featured: bool = False
+    report_count: int = 0
+    reasons: tuple[Reason, ...] = ()
 
     @property
     def score(self) -> int:
@@ -162,6 +171,7 @@ class NewComment:
     ip_hash: str
     created_at: int
     user_id: int | None = None
+    reasons: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

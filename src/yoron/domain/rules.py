@@ -102,21 +102,18 @@ def check_active(viewer: Viewer, site: Site, action: Action) -> None:
         raise Forbidden(f"account_{actor.value}", f"Your account is {actor.value} on this site.", None)
 
 
-def check_may_post(site: Site, thread: Thread, viewer: Viewer) -> CommentState:
-    """Raise unless the viewer may comment here; return the state the new comment starts in."""
+def check_may_post(site: Site, thread: Thread, viewer: Viewer) -> None:
+    """Raise unless the viewer may comment here (what becomes of the comment is moderation's call)."""
     check_thread_open(thread)
     if viewer.user is not None:
         check_active(viewer, site, Action.POST)
         if not viewer.user.email_verified:
             raise Forbidden("verify_email_first", "Confirm your email address before commenting.", None)
-        return CommentState.PUBLISHED
+        return
     if site.policy.guest_policy is GuestPolicy.SIGN_IN_REQUIRED:
         raise Forbidden("sign_in_required", "This site asks you to sign in to comment.", None)
     if viewer.key is None:
         raise Forbidden("no_identity", "Your browser sent no device identity.", None)
-    if site.policy.guest_policy is GuestPolicy.PREMODERATED:
-        return CommentState.PENDING
-    return CommentState.PUBLISHED
 
 
 def check_parent(parent: Comment | None, thread: Thread) -> None:

@@ -258,3 +258,20 @@ async def do_set_role(ctx: Context, site_slug: str, email: str, role: Role) -> U
         user = await tx.users.by_id(found[0].id)
     assert user is not None
     return user
+
+
+async def access_session_for_origin(
+    ctx: Context, site_slug: str, origin: str, token: str | None
+) -> User | None:
+    """The signed-in account a sign-in window may hand to a page of ``origin`` (the embed widget).
+
+    Only the site's own origins get one, and only for an account of that site: a session is
+    never handed to another publisher's pages."""
+    async with ctx.db.read() as tx:
+        site = await access_site(tx, site_slug)
+    if origin.lower() not in site.origins:
+        raise Forbidden(
+            "origin_not_allowed", f"{origin!r} is not one of {site.name}'s pages: sign in there.", "origin"
+        )
+    user = await access_session(ctx, token)
+    return user if user is not None and user.site_id == site.id else None

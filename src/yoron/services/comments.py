@@ -17,6 +17,7 @@ from yoron.domain.model import (
     Thread,
     Viewer,
 )
+from yoron.domain.moderation import Decision, Verdict
 from yoron.domain.rules import (
     check_author_name,
     check_may_edit,
@@ -24,7 +25,9 @@ from yoron.domain.rules import (
     check_parent,
     check_text,
 )
+from yoron.services import moderation
 from yoron.services.context import Context
+from yoron.services.pipeline import rejection
 from yoron.services.ports import Tx
 from yoron.services.threads import access_thread
 
@@ -95,6 +98,23 @@ async def _render(
     return rendered, quote
 
 
+async def _screen(
+    ctx: Context, thread_id: int, viewer: Viewer, body: str, *, editing: bool, nudged: bool
+) -> Decision:
+    """Run moderation's pipeline before the write, so a slow check never holds the write lock."""
+    async with ctx.db.read() as tx:
+        thread = await access_thread(tx, thread_id)
+        site = await _site_of(tx, thread)
+        if not editing:
+            check_may_post(site, thread, viewer)
+        submission = await moderation.submission(ctx, tx, site, thread, viewer, body, editing, nudged)
+    decision = await ctx.pipeline.run(submission, ctx)
+    if decision.verdict is Verdict.REJECT:
+        await moderation.record_rejection(ctx, site, thread, viewer, decision)
+        raise rejection(decision)
+    return decision
+
+
 async def do_post_comment(
     ctx: Context,
     thread_id: int,
@@ -104,19 +124,23 @@ async def do_post_comment(
     author_name: str | None,
     parent_id: int | None = None,
     quote_of: int | str | None = None,
+    nudged: bool = False,
 ) -> Comment:
-    """Post a comment or a reply: published at once, or held where the site pre-moderates guests.
+    """Post a comment or a reply: published at once, or held for a moderator when the pipeline says so.
 
-    Signed-in users post under their account's display name; guests give one.
+    Signed-in users post under their account's display name; guests give one. ``nudged`` says the
+    writer was asked to rephrase and posts anyway.
     """
     body = check_body(ctx, body)
     user = viewer.user
     name = user.display_name if user else check_author_name(author_name, ctx.limits.author_name_max_length)
     quote = QuoteOf.parse(quote_of)
+    decision = await _screen(ctx, thread_id, viewer, body, editing=False, nudged=nudged)
+    state = moderation.state_for(decision)
     async with ctx.db.write() as tx:
         thread = await access_thread(tx, thread_id)
         site = await _site_of(tx, thread)
-        state = check_may_post(site, thread, viewer)
+        check_may_post(site, thread, viewer)
         parent = None
         if parent_id is not None:
             parent = await tx.comments.get(parent_id)
@@ -138,6 +162,7 @@ async def do_post_comment(
                 ip_hash=viewer.ip_hash,
                 created_at=ctx.clock(),
                 user_id=user.id if user else None,
+                reasons=decision.reasons,
             )
         )
         published = state is CommentState.PUBLISHED
@@ -147,14 +172,29 @@ async def do_post_comment(
         comment = await access_comment(tx, comment_id)
     ctx.events.publish(
         "comment.created",
-        {"thread_id": thread.id, "comment_id": comment.id, "mentioned": list(rendered.mentioned)},
+        {
+            "thread_id": thread.id,
+            "site_id": site.id,
+            "comment_id": comment.id,
+            "state": state.value,
+            "mentioned": list(rendered.mentioned),
+        },
     )
     return comment
 
 
-async def do_edit_comment(ctx: Context, comment_id: int, viewer: Viewer, body: str) -> Comment:
-    """Replace a comment's body within the edit window, keeping the old one as a revision."""
+async def do_edit_comment(
+    ctx: Context, comment_id: int, viewer: Viewer, body: str, *, nudged: bool = False
+) -> Comment:
+    """Replace a comment's body within the edit window, keeping the old one as a revision.
+
+    The new text passes moderation again: a published comment the pipeline would hold goes back
+    to the queue.
+    """
     body = check_body(ctx, body)
+    async with ctx.db.read() as tx:
+        found = await access_comment(tx, comment_id)
+    decision = await _screen(ctx, found.thread_id, viewer, body, editing=True, nudged=nudged)
     async with ctx.db.write() as tx:
         comment = await access_comment(tx, comment_id)
         thread = await access_thread(tx, comment.thread_id)
@@ -166,9 +206,14 @@ async def do_edit_comment(ctx: Context, comment_id: int, viewer: Viewer, body: s
         written_at = comment.edited_at or comment.created_at
         await tx.comments.add_revision(comment.id, Revision(comment.body, comment.html, written_at))
         await tx.comments.update_body(comment.id, body, rendered.html, quote_info, ctx.clock())
-        await tx.threads.touch(thread.id)
+        if decision.verdict is Verdict.HOLD and comment.state is CommentState.PUBLISHED:
+            await moderation.hold_edited(tx, comment, moderation.state_for(decision), decision)
+        else:
+            await tx.threads.touch(thread.id)
         edited = await access_comment(tx, comment.id)
-    ctx.events.publish("comment.edited", {"thread_id": thread.id, "comment_id": comment.id})
+    ctx.events.publish(
+        "comment.edited", {"thread_id": thread.id, "site_id": thread.site_id, "comment_id": comment.id}
+    )
     return edited
 
 

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from yoron.services.ports import Clock, Database, EventPublisher, RateLimiter
+
+if TYPE_CHECKING:
+    from yoron.services.pipeline import Pipeline
+
+
+def _default_pipeline() -> Pipeline:
+    from yoron.services.pipeline import Pipeline
+
+    return Pipeline()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +47,4 @@ class Context:
     events: EventPublisher = field(default_factory=NoEvents)
     limits: Limits = field(default_factory=Limits)
     limiter: RateLimiter = field(default_factory=NoLimits)
+    pipeline: Pipeline = field(default_factory=_default_pipeline)

@@ -74,6 +74,11 @@ async def access_site(tx: Tx, slug: str) -> Site:
     return site
 
 
+async def get_site(ctx: Context, slug: str) -> Site:
+    async with ctx.db.read() as tx:
+        return await access_site(tx, slug)
+
+
 async def list_sites(ctx: Context) -> list[Site]:
     async with ctx.db.read() as tx:
         return await tx.sites.all()

@@ -16,7 +16,7 @@ import jwt
 
 from yoron.domain.accounts import NewUser, Role, User, UserStatus
 from yoron.domain.errors import Forbidden, Invalid
-from yoron.domain.names import check_display_name, name_key
+from yoron.domain.names import NAME_MAX, check_display_name, name_key
 from yoron.services.accounts import AccountSettings, check_email, open_session
 from yoron.services.context import Context
 from yoron.services.ports import Tx
@@ -108,15 +108,23 @@ def _profile(claims: dict[str, Any], site_id: int, site_name: str, now: int) -> 
     return subject, profile
 
 
-async def _unique_name(tx: Tx, site_id: int, profile: NewUser, user_id: int | None) -> NewUser:
-    """Keep the site's own name when free; otherwise number it, as two people may share a name."""
-    name, attempt = profile.display_name, 1
+async def free_display_name(tx: Tx, site_id: int, wanted: str, user_id: int | None) -> str:
+    """``wanted`` when no one else on the site holds it; otherwise numbered ("Ann Lee 2"), as two
+    people may share a name."""
+    name, attempt = wanted, 1
     while True:
         holder = await tx.users.by_name_key(site_id, name_key(name))
         if holder is None or holder.id == user_id:
-            return NewUser(**{**_fields(profile), "display_name": name, "name_key": name_key(name)})
+            return name
         attempt += 1
-        name = f"{profile.display_name} {attempt}"
+        suffix = f" {attempt}"
+        name = wanted[: NAME_MAX - len(suffix)].rstrip() + suffix
+
+
+async def _unique_name(tx: Tx, site_id: int, profile: NewUser, user_id: int | None) -> NewUser:
+    """Keep the site's own name when free; otherwise number it."""
+    name = await free_display_name(tx, site_id, profile.display_name, user_id)
+    return NewUser(**{**_fields(profile), "display_name": name, "name_key": name_key(name)})
 
 
 def _fields(profile: NewUser) -> dict[str, Any]:

@@ -7,13 +7,16 @@ from yoron.storage.sql import Statement
 
 SITE_COLUMNS = (
     "id, slug, name, origins, guest_policy, display, max_depth, default_sort,"
-    " edit_window_seconds, auto_create_threads, created_at"
+    " edit_window_seconds, auto_create_threads, created_at, moderation"
 )
-THREAD_COLUMNS = "id, site_id, key, title, url, lead, state, comment_count, version, created_at"
+THREAD_COLUMNS = (
+    "id, site_id, key, title, url, lead, state, comment_count, version, created_at, premoderated, notice"
+)
 COMMENT_COLUMNS = (
     "c.id, c.thread_id, c.parent_id, c.root_id, c.depth, c.owner, c.author_name, c.body, c.html,"
     " c.state, c.up, c.down, c.score, c.best, c.controversy, c.reply_count, c.quote_source,"
-    " c.quote_comment_id, c.quote_verified, c.created_at, c.edited_at, c.user_id"
+    " c.quote_comment_id, c.quote_verified, c.created_at, c.edited_at, c.user_id, c.featured,"
+    " c.report_count, c.reasons"
 )
 COMMENT_FROM = (
     f"SELECT {COMMENT_COLUMNS}, p.author_name AS parent_name, p.state AS parent_state"
@@ -70,10 +73,10 @@ thread_counts = Statement(
 insert_comment = Statement(
     "INSERT INTO comments (thread_id, parent_id, root_id, depth, owner, author_name, name_key,"
     " body, html, state, listed, quote_source, quote_comment_id, quote_verified, ip_hash, created_at,"
-    " user_id)"
+    " user_id, reasons)"
     " VALUES (:thread_id, :parent_id, :root_id, :depth, :owner, :author_name, :name_key,"
     " :body, :html, :state, :listed, :quote_source, :quote_comment_id, :quote_verified, :ip_hash,"
-    " :created_at, :user_id) RETURNING id"
+    " :created_at, :user_id, :reasons) RETURNING id"
 )
 comment_by_id = Statement(f"{COMMENT_FROM} WHERE c.id = :id")
 replies_of_roots = Statement(
@@ -103,6 +106,7 @@ revisions_of = Statement(
     "SELECT body, html, written_at FROM comment_revisions WHERE comment_id = :comment_id ORDER BY id"
 )
 set_comment_state = Statement("UPDATE comments SET state = :state, listed = :listed WHERE id = :id")
+set_comment_reasons = Statement("UPDATE comments SET state = :state, reasons = :reasons WHERE id = :id")
 blank_comment = Statement("UPDATE comments SET body = '', html = '' WHERE id = :id")
 add_replies = Statement("UPDATE comments SET reply_count = reply_count + :delta WHERE id = :id")
 _VOTE_TARGET = (
@@ -239,4 +243,190 @@ comments_for_export = Statement(
 )
 votes_for_export = Statement(
     "SELECT comment_id, value, updated_at FROM votes WHERE voter = :voter ORDER BY comment_id"
+)
+
+# --- moderation
+set_site_moderation = Statement("UPDATE sites SET moderation = :moderation WHERE id = :id")
+set_thread_controls = Statement(
+    "UPDATE threads SET premoderated = :premoderated, notice = :notice, version = version + 1 WHERE id = :id"
+)
+moderate_comment = Statement(
+    "UPDATE comments SET state = :state, listed = :listed, moderated_at = :now, report_count = 0"
+    " WHERE id = :id"
+)
+feature_comment = Statement("UPDATE comments SET featured = :featured WHERE id = :id")
+featured_comments = Statement(
+    f"{COMMENT_FROM} WHERE c.thread_id = :thread_id AND c.featured = 1 AND c.listed = 1"
+    " AND c.id < :before ORDER BY c.id DESC LIMIT :limit"
+)
+insert_report = Statement(
+    "INSERT INTO reports (comment_id, reporter, reason, note, created_at)"
+    " VALUES (:comment_id, :reporter, :reason, :note, :now)"
+    " ON CONFLICT (comment_id, reporter) DO NOTHING RETURNING id"
+)
+count_report = Statement(
+    "UPDATE comments SET report_count = report_count + 1 WHERE id = :id RETURNING report_count"
+)
+reports_of = Statement(
+    "SELECT comment_id, reporter, reason, note, created_at FROM reports"
+    " WHERE comment_id IN (SELECT value FROM json_each(:ids)) ORDER BY id",
+    postgresql="SELECT comment_id, reporter, reason, note, created_at FROM reports"
+    " WHERE comment_id = ANY(:ids) ORDER BY id",
+)
+QUEUE_WHERE = {
+    "pending": "c.state = 'pending'",
+    "reported": "c.report_count > 0 AND c.state IN ('published', 'pending')",
+    "approved": "c.state = 'published' AND c.moderated_at IS NOT NULL",
+    "rejected": "c.state = 'rejected'",
+    "all": "c.state <> 'deleted'",
+}
+_QUEUE_FILTERS = (
+    " AND (CAST(:thread_id AS BIGINT) IS NULL OR c.thread_id = :thread_id)"
+    " AND (CAST(:owner AS TEXT) IS NULL OR c.owner = :owner)"
+    " AND (CAST(:search AS TEXT) IS NULL OR lower(c.body) LIKE :search ESCAPE '\\')"
+    " AND (CAST(:reason AS TEXT) IS NULL OR c.reasons LIKE :reason_like"
+    " OR EXISTS (SELECT 1 FROM reports r WHERE r.comment_id = c.id AND r.reason = :reason))"
+)
+
+
+def _queue(where: str, newest_first: bool) -> Statement:
+    direction, compare = (" DESC", "<") if newest_first else ("", ">")
+    return Statement(
+        f"SELECT {COMMENT_COLUMNS}, p.author_name AS parent_name, p.state AS parent_state,"
+        " p.html AS parent_html, t.title AS thread_title, t.url AS thread_url"
+        " FROM comments c JOIN threads t ON t.id = c.thread_id"
+        " LEFT JOIN comments p ON p.id = c.parent_id"
+        f" WHERE t.site_id = :site_id AND {where}{_QUEUE_FILTERS} AND c.id {compare} :after_id"
+        f" ORDER BY c.id{direction} LIMIT :limit"
+    )
+
+
+QUEUES: dict[tuple[str, bool], Statement] = {
+    (name, newest): _queue(where, newest) for name, where in QUEUE_WHERE.items() for newest in (True, False)
+}
+queue_counts = Statement(
+    "SELECT SUM(CASE WHEN c.state = 'pending' THEN 1 ELSE 0 END) AS pending,"
+    " SUM(CASE WHEN c.report_count > 0 AND c.state IN ('published', 'pending') THEN 1 ELSE 0 END)"
+    " AS reported FROM comments c JOIN threads t ON t.id = c.thread_id"
+    " WHERE t.site_id = :site_id AND (c.state = 'pending' OR c.report_count > 0)"
+)
+owner_record = Statement(
+    "SELECT c.state, COUNT(*) AS n, MIN(c.created_at) AS first_seen,"
+    " SUM(CASE WHEN c.report_count > 0 THEN 1 ELSE 0 END) AS reported"
+    " FROM comments c JOIN threads t ON t.id = c.thread_id"
+    " WHERE c.owner = :owner AND t.site_id = :site_id GROUP BY c.state"
+)
+owner_reasons = Statement(
+    "SELECT c.reasons FROM comments c JOIN threads t ON t.id = c.thread_id"
+    " WHERE c.owner = :owner AND t.site_id = :site_id AND c.reasons <> '[]' ORDER BY c.id DESC LIMIT 200"
+)
+owner_approved = Statement(
+    "SELECT COUNT(*) FROM (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id"
+    " WHERE c.owner = :owner AND t.site_id = :site_id AND c.state = 'published' LIMIT :cap) AS approved"
+)
+owner_recent_bodies = Statement(
+    "SELECT body FROM comments WHERE owner = :owner AND created_at >= :since"
+    " AND state IN ('published', 'pending') ORDER BY id DESC LIMIT 20"
+)
+owner_open_comments = Statement(
+    "SELECT c.id FROM comments c JOIN threads t ON t.id = c.thread_id"
+    " WHERE c.owner = :owner AND t.site_id = :site_id AND c.state IN ('published', 'pending', 'shadow')"
+    " ORDER BY c.id"
+)
+SANCTION_COLUMNS = (
+    "id, site_id, subject, kind, reason, until, created_by, created_at, acknowledged_at, lifted_at"
+)
+insert_sanction = Statement(
+    "INSERT INTO sanctions (site_id, subject, kind, reason, until, created_by, created_at)"
+    f" VALUES (:site_id, :subject, :kind, :reason, :until, :created_by, :now) RETURNING {SANCTION_COLUMNS}"
+)
+sanctions_of = Statement(
+    f"SELECT {SANCTION_COLUMNS} FROM sanctions WHERE site_id = :site_id AND subject = :subject ORDER BY id"
+)
+lift_sanctions = Statement(
+    "UPDATE sanctions SET lifted_at = :now WHERE site_id = :site_id AND subject = :subject"
+    " AND kind = :kind AND lifted_at IS NULL"
+)
+acknowledge_warnings = Statement(
+    "UPDATE sanctions SET acknowledged_at = :now WHERE site_id = :site_id AND subject = :subject"
+    " AND kind = 'warn' AND acknowledged_at IS NULL RETURNING id"
+)
+insert_note = Statement(
+    "INSERT INTO moderator_notes (site_id, subject, author, body, created_at)"
+    " VALUES (:site_id, :subject, :author, :body, :now) RETURNING id"
+)
+notes_of = Statement(
+    "SELECT id, subject, author, body, created_at FROM moderator_notes"
+    " WHERE site_id = :site_id AND subject = :subject ORDER BY id DESC"
+)
+insert_audit = Statement(
+    "INSERT INTO audit_log (site_id, actor, action, target, reason, details, created_at)"
+    " VALUES (:site_id, :actor, :action, :target, :reason, :details, :now)"
+)
+audit_page = Statement(
+    "SELECT id, site_id, actor, action, target, reason, details, created_at FROM audit_log"
+    " WHERE site_id = :site_id AND id < :before ORDER BY id DESC LIMIT :limit"
+)
+
+# --- OpenID Connect sign-in
+OIDC_PROVIDER_COLUMNS = "id, site_id, name, label, issuer, client_id, client_secret"
+put_oidc_provider = Statement(
+    "INSERT INTO oidc_providers (site_id, name, label, issuer, client_id, client_secret, created_at)"
+    " VALUES (:site_id, :name, :label, :issuer, :client_id, :client_secret, :created_at)"
+    " ON CONFLICT (site_id, name) DO UPDATE SET label = excluded.label, issuer = excluded.issuer,"
+    " client_id = excluded.client_id, client_secret = excluded.client_secret"
+    f" RETURNING {OIDC_PROVIDER_COLUMNS}"
+)
+oidc_providers_of_site = Statement(
+    f"SELECT {OIDC_PROVIDER_COLUMNS} FROM oidc_providers WHERE site_id = :site_id ORDER BY id"
+)
+oidc_provider_by_name = Statement(
+    f"SELECT {OIDC_PROVIDER_COLUMNS} FROM oidc_providers WHERE site_id = :site_id AND name = :name"
+)
+oidc_provider_by_id = Statement(f"SELECT {OIDC_PROVIDER_COLUMNS} FROM oidc_providers WHERE id = :id")
+delete_oidc_provider = Statement(
+    "DELETE FROM oidc_providers WHERE site_id = :site_id AND name = :name RETURNING id"
+)
+forget_old_oidc_logins = Statement("DELETE FROM oidc_logins WHERE expires_at <= :now")
+insert_oidc_login = Statement(
+    "INSERT INTO oidc_logins (state_hash, provider_id, nonce, code_verifier, next, expires_at)"
+    " VALUES (:state_hash, :provider_id, :nonce, :code_verifier, :next, :expires_at)"
+)
+take_oidc_login = Statement(
+    "DELETE FROM oidc_logins WHERE state_hash = :state_hash"
+    " RETURNING provider_id, nonce, code_verifier, next, expires_at"
+)
+oidc_identity_user = Statement(
+    f"SELECT {', '.join('u.' + c.strip() for c in USER_COLUMNS.split(','))} FROM oidc_identities i"
+    " JOIN users u ON u.id = i.user_id"
+    " WHERE i.site_id = :site_id AND i.issuer = :issuer AND i.subject = :subject"
+)
+insert_oidc_identity = Statement(
+    "INSERT INTO oidc_identities (site_id, issuer, subject, user_id, created_at)"
+    " VALUES (:site_id, :issuer, :subject, :user_id, :created_at)"
+)
+
+# --- deleting an account, and the admins' list of a site's users
+user_password_hash = Statement("SELECT password_hash FROM users WHERE id = :id")
+# Sessions, email tokens and OpenID Connect identities go with the row (ON DELETE CASCADE).
+delete_user = Statement("DELETE FROM users WHERE id = :id")
+# SQLite may give the next account the id of a deleted one: nothing about the old one must stick.
+delete_subject_sanctions = Statement("DELETE FROM sanctions WHERE subject = :subject")
+delete_subject_notes = Statement("DELETE FROM moderator_notes WHERE subject = :subject")
+account_comments = Statement(
+    "SELECT c.id, t.site_id FROM comments c JOIN threads t ON t.id = c.thread_id"
+    " WHERE c.user_id = :user_id ORDER BY c.id DESC"
+)
+anonymise_comment = Statement(
+    "UPDATE comments SET owner = '', user_id = NULL, author_name = :author_name, name_key = '',"
+    " ip_hash = '' WHERE id = :id"
+)
+delete_revisions = Statement("DELETE FROM comment_revisions WHERE comment_id = :comment_id")
+# No index leads with the voter: run it on a reader, never inside the single SQLite writer.
+voted_comments = Statement("SELECT comment_id FROM votes WHERE voter = :voter ORDER BY comment_id")
+delete_vote = Statement("DELETE FROM votes WHERE comment_id = :comment_id AND voter = :voter")
+site_users = Statement(
+    f"SELECT {USER_COLUMNS} FROM users WHERE site_id = :site_id AND id < :before"
+    " AND (CAST(:search AS TEXT) IS NULL OR lower(display_name) LIKE :search ESCAPE '\\'"
+    " OR email LIKE :search ESCAPE '\\') ORDER BY id DESC LIMIT :limit"
 )

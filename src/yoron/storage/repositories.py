@@ -7,14 +7,13 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from yoron.domain.accounts import GuestPolicy, NewUser, ProfileComment, Role, User, UserStatus
+from yoron.domain.accounts import NewUser, ProfileComment, Role, User, UserStatus
 from yoron.domain.model import (
     Comment,
     CommentState,
     Display,
     NewComment,
     Quote,
-    QuoteSource,
     Revision,
     Site,
     SitePolicy,
@@ -26,7 +25,10 @@ from yoron.domain.model import (
 from yoron.domain.paging import Cursor
 from yoron.domain.ranking import controversy, wilson_lower_bound
 from yoron.storage import queries as q
-from yoron.storage.drivers import Driver, Row, Session
+from yoron.storage.drivers import Driver, Session
+from yoron.storage.moderation import SqlModeration, reasons_json
+from yoron.storage.oidc import SqlOidc
+from yoron.storage.rows import comment_of, site_of, thread_of, user_of
 from yoron.storage.versions import NotifiedVersions
 
 # First-page bounds for each sort: past every real key in the listing's direction.
@@ -38,70 +40,6 @@ FIRST_PAGE: dict[Sort, tuple[float | int, int]] = {
     Sort.BEST: (float("inf"), 2**62),
     Sort.CONTROVERSIAL: (float("inf"), 2**62),
 }
-
-
-def _site(row: Row) -> Site:
-    policy = SitePolicy(
-        guest_policy=GuestPolicy(row["guest_policy"]),
-        display=Display(row["display"]),
-        max_depth=row["max_depth"],
-        default_sort=Sort(row["default_sort"]),
-        edit_window_seconds=row["edit_window_seconds"],
-        auto_create_threads=bool(row["auto_create_threads"]),
-    )
-    return Site(
-        id=row["id"],
-        slug=row["slug"],
-        name=row["name"],
-        origins=tuple(json.loads(row["origins"])),
-        policy=policy,
-        created_at=row["created_at"],
-    )
-
-
-def _thread(row: Row) -> Thread:
-    return Thread(
-        id=row["id"],
-        site_id=row["site_id"],
-        key=row["key"],
-        title=row["title"],
-        url=row["url"],
-        lead=row["lead"],
-        state=ThreadState(row["state"]),
-        comment_count=row["comment_count"],
-        version=row["version"],
-        created_at=row["created_at"],
-    )
-
-
-def _comment(row: Row) -> Comment:
-    source = row["quote_source"]
-    quote = (
-        Quote(QuoteSource(source), row["quote_comment_id"], bool(row["quote_verified"])) if source else None
-    )
-    parent_name = row["parent_name"] if row["parent_state"] == "published" else None
-    return Comment(
-        id=row["id"],
-        thread_id=row["thread_id"],
-        parent_id=row["parent_id"],
-        root_id=row["root_id"] or row["id"],
-        depth=row["depth"],
-        owner=row["owner"],
-        author_name=row["author_name"],
-        body=row["body"],
-        html=row["html"],
-        state=CommentState(row["state"]),
-        up=row["up"],
-        down=row["down"],
-        reply_count=row["reply_count"],
-        created_at=row["created_at"],
-        edited_at=row["edited_at"],
-        quote=quote,
-        in_reply_to=parent_name,
-        best=row["best"],
-        controversy=row["controversy"],
-        user_id=row["user_id"],
-    )
 
 
 def _policy_params(policy: SitePolicy) -> dict[str, Any]:
@@ -141,18 +79,18 @@ class SqlSites:
             created_at=now,
             **_policy_params(policy),
         )
-        return _site(row)
+        return site_of(row)
 
     async def by_slug(self, slug: str) -> Site | None:
         row = await self._s.one(q.site_by_slug, slug=slug)
-        return None if row is None else _site(row)
+        return None if row is None else site_of(row)
 
     async def by_id(self, site_id: int) -> Site | None:
         row = await self._s.one(q.site_by_id, id=site_id)
-        return None if row is None else _site(row)
+        return None if row is None else site_of(row)
 
     async def all(self) -> list[Site]:
-        return [_site(row) for row in await self._s.all(q.all_sites)]
+        return [site_of(row) for row in await self._s.all(q.all_sites)]
 
     async def update(self, site_id: int, name: str, origins: Sequence[str], policy: SitePolicy) -> None:
         await self._s.run(
@@ -183,11 +121,11 @@ class SqlThreads:
 
     async def by_id(self, thread_id: int) -> Thread | None:
         row = await self._s.one(q.thread_by_id, id=thread_id)
-        return None if row is None else _thread(row)
+        return None if row is None else thread_of(row)
 
     async def by_key(self, site_id: int, key: str) -> Thread | None:
         row = await self._s.one(q.thread_by_key, site_id=site_id, key=key)
-        return None if row is None else _thread(row)
+        return None if row is None else thread_of(row)
 
     async def add(self, site_id: int, key: str, title: str, url: str, lead: str, now: int) -> Thread:
         """Find-or-create, safe against a concurrent creator of the same key."""
@@ -196,7 +134,7 @@ class SqlThreads:
         )
         if row is None:
             row = await self._s.one(q.thread_by_key, site_id=site_id, key=key)
-        return _thread(row)
+        return thread_of(row)
 
     async def versions(self, thread_id: int) -> tuple[int, int] | None:
         row = await self._s.one(q.thread_versions, id=thread_id)
@@ -246,13 +184,14 @@ class SqlComments:
                 ip_hash=comment.ip_hash,
                 created_at=comment.created_at,
                 user_id=comment.user_id,
+                reasons=reasons_json(comment.reasons),
                 **_quote_params(comment.quote),
             )
         )
 
     async def get(self, comment_id: int) -> Comment | None:
         row = await self._s.one(q.comment_by_id, id=comment_id)
-        return None if row is None else _comment(row)
+        return None if row is None else comment_of(row)
 
     async def page(
         self, thread_id: int, sort: Sort, display: Display, after: Cursor | None, limit: int
@@ -263,13 +202,13 @@ class SqlComments:
         rows = await self._s.all(
             q.LISTINGS[sort, display], thread_id=thread_id, key=key, after_id=after_id, limit=limit
         )
-        return [_comment(row) for row in rows]
+        return [comment_of(row) for row in rows]
 
     async def replies(self, root_ids: Sequence[int]) -> list[Comment]:
         if not root_ids:
             return []
         rows = await self._s.all(q.replies_of_roots, root_ids=list(root_ids))
-        return [_comment(row) for row in rows]
+        return [comment_of(row) for row in rows]
 
     async def participants(self, thread_id: int, name_keys: Sequence[str]) -> dict[str, int]:
         if not name_keys:
@@ -333,6 +272,12 @@ class SqlComments:
         rows = await self._s.all(q.editable_comments, thread_id=thread_id, owner=owner, since=since)
         return {row["id"]: row["created_at"] for row in rows}
 
+    async def anonymise(self, comment_id: int, author_name: str) -> None:
+        await self._s.run(q.anonymise_comment, id=comment_id, author_name=author_name)
+
+    async def drop_revisions(self, comment_id: int) -> None:
+        await self._s.run(q.delete_revisions, comment_id=comment_id)
+
 
 class SqlVotes:
     def __init__(self, session: Session) -> None:
@@ -355,20 +300,11 @@ class SqlVotes:
         row = await self._s.one(q.vote_totals, comment_id=comment_id)
         return (int(row["up"]), int(row["down"])) if row else (0, 0)
 
+    async def voted_on(self, voter: str) -> list[int]:
+        return [row["comment_id"] for row in await self._s.all(q.voted_comments, voter=voter)]
 
-def _user(row: Row) -> User:
-    return User(
-        id=row["id"],
-        site_id=row["site_id"],
-        email=row["email"],
-        email_verified=row["email_verified_at"] is not None,
-        display_name=row["display_name"],
-        role=Role(row["role"]),
-        status=UserStatus(row["status"]),
-        created_at=row["created_at"],
-        avatar_url=row["avatar_url"],
-        badges=tuple(json.loads(row["badges"])),
-    )
+    async def drop(self, comment_id: int, voter: str) -> None:
+        await self._s.run(q.delete_vote, comment_id=comment_id, voter=voter)
 
 
 class SqlUsers:
@@ -389,19 +325,19 @@ class SqlUsers:
             badges=json.dumps(list(user.badges)),
             created_at=user.created_at,
         )
-        return _user(row)
+        return user_of(row)
 
     async def by_id(self, user_id: int) -> User | None:
         row = await self._s.one(q.user_by_id, id=user_id)
-        return None if row is None else _user(row)
+        return None if row is None else user_of(row)
 
     async def by_email(self, site_id: int | None, email: str) -> tuple[User, str] | None:
         row = await self._s.one(q.user_by_email, site_id=site_id, email=email)
-        return None if row is None else (_user(row), row["password_hash"] or "")
+        return None if row is None else (user_of(row), row["password_hash"] or "")
 
     async def by_name_key(self, site_id: int | None, name_key: str) -> User | None:
         row = await self._s.one(q.user_by_name_key, site_id=site_id, name_key=name_key)
-        return None if row is None else _user(row)
+        return None if row is None else user_of(row)
 
     async def comments_of(
         self, user_id: int, before: tuple[int, int] | None, limit: int
@@ -441,7 +377,7 @@ class SqlUsers:
 
     async def by_sso(self, site_id: int, subject: str) -> User | None:
         row = await self._s.one(q.user_by_sso, site_id=site_id, subject=subject)
-        return None if row is None else _user(row)
+        return None if row is None else user_of(row)
 
     async def update_profile(self, user_id: int, profile: NewUser) -> None:
         await self._s.run(
@@ -471,7 +407,7 @@ class SqlUsers:
 
     async def session_user(self, token_hash: str, now: int) -> User | None:
         row = await self._s.one(q.session_user, token_hash=token_hash, now=now)
-        return None if row is None else _user(row)
+        return None if row is None else user_of(row)
 
     async def drop_session(self, token_hash: str) -> None:
         await self._s.run(q.delete_session, token_hash=token_hash)
@@ -492,19 +428,45 @@ class SqlUsers:
         value = await self._s.value(q.use_email_token, token_hash=token_hash, purpose=purpose, now=now)
         return None if value is None else int(value)
 
+    async def password_hash(self, user_id: int) -> str:
+        return str(await self._s.value(q.user_password_hash, id=user_id) or "")
+
+    async def comment_sites(self, user_id: int) -> list[tuple[int, int]]:
+        rows = await self._s.all(q.account_comments, user_id=user_id)
+        return [(row["id"], row["site_id"]) for row in rows]
+
+    async def delete(self, user: User) -> None:
+        await self._s.run(q.delete_user, id=user.id)
+        await self._s.run(q.delete_subject_sanctions, subject=user.key)
+        await self._s.run(q.delete_subject_notes, subject=user.key)
+
+    async def of_site(self, site_id: int, search: str | None, before: int | None, limit: int) -> list[User]:
+        # LIKE's own characters in the search stand for themselves.
+        escaped = (search or "").lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = await self._s.all(
+            q.site_users,
+            site_id=site_id,
+            search=f"%{escaped}%" if search else None,
+            before=before or 2**62,
+            limit=limit,
+        )
+        return [user_of(row) for row in rows]
+
 
 class SqlTx:
     """The repositories bound to one session."""
 
-    __slots__ = ("comments", "session", "sites", "threads", "users", "votes")
+    __slots__ = ("comments", "moderation", "oidc", "session", "sites", "threads", "users", "votes")
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.moderation = SqlModeration(session)
         self.sites = SqlSites(session)
         self.threads = SqlThreads(session)
         self.comments = SqlComments(session)
         self.votes = SqlVotes(session)
         self.users = SqlUsers(session)
+        self.oidc = SqlOidc(session)
 
 
 class _Ready:

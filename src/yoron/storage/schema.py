@@ -56,6 +56,7 @@ sites = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("sso_secret", String(128), nullable=False, server_default=""),
     Column("sso_secret_previous", String(128), nullable=False, server_default=""),
+    Column("moderation", Text, nullable=False, server_default="{}"),
 )
 
 threads = Table(
@@ -72,11 +73,15 @@ threads = Table(
     Column("version", BigInteger, nullable=False, server_default="1"),
     Column("tally_version", BigInteger, nullable=False, server_default="0"),
     Column("created_at", BigInteger, nullable=False),
+    Column("premoderated", SmallInteger, nullable=False, server_default="0"),
+    Column("notice", Text, nullable=False, server_default=""),
     UniqueConstraint("site_id", "key"),
 )
 
 LISTED = text("listed = 1")
 ROOT_LISTED = text("listed = 1 AND parent_id IS NULL")
+REPORTED = text("report_count > 0")
+FEATURED = text("featured = 1 AND listed = 1")
 
 
 def _listing_indexes(prefix: str, where: object) -> list[Index]:
@@ -127,12 +132,19 @@ comments = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("edited_at", BigInteger, nullable=True),
     Column("user_id", ID, nullable=True),
+    Column("featured", SmallInteger, nullable=False, server_default="0"),
+    Column("report_count", Integer, nullable=False, server_default="0"),
+    Column("reasons", Text, nullable=False, server_default="[]"),
+    Column("moderated_at", BigInteger, nullable=True),
     *_listing_indexes("flat", LISTED),
     *_listing_indexes("root", ROOT_LISTED),
     Index("ix_comments_replies", "root_id", "created_at", "id", sqlite_where=LISTED, postgresql_where=LISTED),
     Index("ix_comments_names", "thread_id", "name_key"),
     Index("ix_comments_owner", "owner", "thread_id", "created_at"),
     Index("ix_comments_user", "user_id", "created_at"),
+    Index("ix_comments_queue", "state", "id"),
+    Index("ix_comments_reported", "id", sqlite_where=REPORTED, postgresql_where=REPORTED),
+    Index("ix_comments_featured", "thread_id", "id", sqlite_where=FEATURED, postgresql_where=FEATURED),
 )
 
 votes = Table(
@@ -207,4 +219,101 @@ sso_nonces = Table(
     Column("expires_at", BigInteger, nullable=False),
     PrimaryKeyConstraint("site_id", "jti"),
     Index("ix_sso_nonces_expiry", "expires_at"),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("comment_id", ID, ForeignKey("comments.id", ondelete="CASCADE"), nullable=False),
+    Column("reporter", String(80), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("comment_id", "reporter"),
+)
+
+# A subject is an owner key: ``u:<id>`` for accounts, ``d:<hash>`` for guests' devices.
+sanctions = Table(
+    "sanctions",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("site_id", ID, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("subject", String(80), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("until", BigInteger, nullable=True),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("acknowledged_at", BigInteger, nullable=True),
+    Column("lifted_at", BigInteger, nullable=True),
+    Index("ix_sanctions_subject", "site_id", "subject"),
+)
+
+moderator_notes = Table(
+    "moderator_notes",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("site_id", ID, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("subject", String(80), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_moderator_notes_subject", "site_id", "subject", "id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("site_id", ID, nullable=True),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("target", String(80), nullable=False, server_default=""),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("details", Text, nullable=False, server_default="{}"),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_audit_log_site", "site_id", "id"),
+)
+
+# --- OpenID Connect sign-in (migration 0004)
+
+oidc_providers = Table(
+    "oidc_providers",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("site_id", ID, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(40), nullable=False),
+    Column("label", String(80), nullable=False),
+    Column("issuer", String(512), nullable=False),
+    Column("client_id", String(512), nullable=False),
+    Column("client_secret", String(1024), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("site_id", "name"),
+)
+
+# A sign-in between the redirect to the provider and its answer: single use, minutes long.
+oidc_logins = Table(
+    "oidc_logins",
+    metadata,
+    Column("state_hash", String(64), primary_key=True),
+    Column("provider_id", ID, ForeignKey("oidc_providers.id", ondelete="CASCADE"), nullable=False),
+    Column("nonce", String(128), nullable=False),
+    Column("code_verifier", String(128), nullable=False),
+    Column("next", String(2048), nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Index("ix_oidc_logins_expiry", "expires_at"),
+)
+
+# Who a provider says someone is (issuer and subject), and the account that stands for them.
+oidc_identities = Table(
+    "oidc_identities",
+    metadata,
+    Column("site_id", ID, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("issuer", String(512), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("site_id", "issuer", "subject"),
+    Index("ix_oidc_identities_user", "user_id"),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from litestar import Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
+from yoron.domain.model import Comment, CommentState
 from yoron.services import comments, listing, threads, votes
 from yoron.services.comments import access_comment
 from yoron.services.sites import access_site
@@ -136,8 +138,16 @@ async def post_comment(
         author_name=data.author_name,
         parent_id=data.parent_id,
         quote_of=data.quote_of,
+        nudged=data.nudged,
     )
-    return attach_device(Response(comment_out(comment), status_code=201), token, request)
+    return attach_device(Response(comment_out(as_author_sees(comment)), status_code=201), token, request)
+
+
+def as_author_sees(comment: Comment) -> Comment:
+    """A shadow-banned writer is not told: their comment looks published to them."""
+    if comment.state is CommentState.SHADOW:
+        return dataclasses.replace(comment, state=CommentState.PUBLISHED)
+    return comment
 
 
 @get("/api/v1/comments/{comment_id:int}", summary="One comment", tags=["comments"])
@@ -149,8 +159,10 @@ async def comment_by_id(request: AnyRequest, comment_id: CommentId) -> CommentOu
 @patch("/api/v1/comments/{comment_id:int}", summary="Edit one's comment", tags=["comments"])
 async def edit_comment(request: AnyRequest, comment_id: CommentId, data: JSONBody[EditIn]) -> CommentOut:
     viewer = await viewer_of(request)
-    edited = await comments.do_edit_comment(ctx_of(request), comment_id, viewer, data.body)
-    return comment_out(edited, with_body=True)
+    edited = await comments.do_edit_comment(
+        ctx_of(request), comment_id, viewer, data.body, nudged=data.nudged
+    )
+    return comment_out(as_author_sees(edited), with_body=True)
 
 
 @delete(

@@ -16,7 +16,20 @@ from litestar.template.config import TemplateConfig
 
 from yoron import __version__, bootstrap
 from yoron.settings import Settings, load_settings
-from yoron.web import api, assets, auth, pages, pages_auth, profiles
+from yoron.web import (
+    admin,
+    api,
+    assets,
+    auth,
+    desk,
+    moderation,
+    oidc,
+    pages,
+    pages_account,
+    pages_auth,
+    popup,
+    profiles,
+)
 from yoron.web.cache import PageCache
 from yoron.web.cors import AllowedOrigins, cors_middleware
 from yoron.web.errors import EXCEPTION_HANDLERS, error_response
@@ -63,7 +76,13 @@ def create_app(settings: Settings, *, prepared: bool = False) -> Litestar:
             *auth.ROUTES,
             *pages.ROUTES,
             *pages_auth.ROUTES,
+            *oidc.ROUTES,
+            *popup.ROUTES,
             *profiles.ROUTES,
+            *moderation.ROUTES,
+            *desk.ROUTES,
+            *pages_account.ROUTES,
+            *admin.ROUTES,
             *assets.ROUTES,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, delete, get, post
 from litestar.params import JSONBody
 
 from yoron.domain.accounts import User
 from yoron.domain.errors import Forbidden
-from yoron.services import accounts, sso
+from yoron.services import account_deletion, accounts, sso
 from yoron.web.identity import SESSION_COOKIE, session_token, set_session_cookie, viewer_of
 from yoron.web.runtime import ctx_of, runtime_of
 from yoron.web.schemas import (
+    AccountDeletedOut,
+    AccountDeleteIn,
     MeOut,
     NewPasswordIn,
     ResetIn,
@@ -121,6 +123,18 @@ async def me(request: AnyRequest) -> Response[MeOut]:
     return Response(MeOut(user), headers={"cache-control": "private, no-store"})
 
 
+@delete("/api/v1/auth/account", status_code=200, summary="Delete my account", tags=["accounts"])
+async def delete_account(request: AnyRequest, data: JSONBody[AccountDeleteIn]) -> Response[AccountDeletedOut]:
+    """For good: ``{"password"}`` for an account with one, ``{"confirm": "delete"}`` for one without.
+    The site's policy says whether the comments stay, as "deleted user", or go."""
+    done = await account_deletion.do_delete_account(
+        ctx_of(request), await viewer_of(request), password=data.password, confirm=data.confirm
+    )
+    response = Response(AccountDeletedOut(True, done.policy.value, done.comments, done.votes))
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
 ROUTES = [
     sign_up,
     verify,
@@ -131,4 +145,5 @@ ROUTES = [
     request_reset,
     confirm_reset,
     me,
+    delete_account,
 ]

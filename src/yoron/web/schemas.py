@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta, Struct
 
-from yoron.domain.accounts import User
+from yoron.domain.accounts import Role, User, UserStatus
 from yoron.domain.model import Comment, CommentState, Site, Thread, ThreadState
 from yoron.domain.ranking import tally
 from yoron.services.listing import Page, ViewerState
@@ -36,10 +36,13 @@ class CommentIn(Struct):
     parent_id: Id | None = None
     author_name: str | None = None
     quote_of: Annotated[int, Meta(ge=1, le=MAX_ID)] | str | None = None
+    nudged: bool = False
+    """Post anyway after the site asked to rephrase (the ``nudge`` error): a moderator reviews it."""
 
 
 class EditIn(Struct):
     body: str
+    nudged: bool = False
 
 
 class VoteIn(Struct):
@@ -98,6 +101,8 @@ class CommentOut(Struct, omit_defaults=True):
     quote: QuoteOut | None
     body: str | None = None
     """The Markdown source; only in answers about one comment, never in pages."""
+    featured: bool = False
+    """An editors' pick."""
 
 
 class PageOut(Struct):
@@ -186,7 +191,8 @@ def thread_out(thread: Thread) -> ThreadOut:
 
 
 def comment_out(comment: Comment, *, with_body: bool = False) -> CommentOut:
-    deleted = comment.state is CommentState.DELETED
+    # A comment removed by its author or a moderator shows as a tombstone where replies keep it listed.
+    deleted = comment.state in (CommentState.DELETED, CommentState.REJECTED)
     quote = comment.quote
     return CommentOut(
         id=comment.id,
@@ -207,6 +213,7 @@ def comment_out(comment: Comment, *, with_body: bool = False) -> CommentOut:
         quote=QuoteOut(quote.source.value, quote.comment_id, quote.verified)
         if quote and not deleted
         else None,
+        featured=comment.featured,
     )
 
 
@@ -338,4 +345,53 @@ def profile_out(profile: Profile) -> ProfileOut:
             for c in profile.comments
         ],
         next_before=f"{profile.next_before[0]}-{profile.next_before[1]}" if profile.next_before else None,
+    )
+
+
+# --- deleting one's account, and the admins' user management
+
+
+class AccountDeleteIn(Struct):
+    password: str | None = None
+    """Required for an account that has a password."""
+    confirm: str | None = None
+    """``"delete"``, for an account without a password (signed in by SSO or OpenID Connect)."""
+
+
+class AccountDeletedOut(Struct):
+    deleted: bool
+    policy: str
+    comments: int
+    votes: int
+
+
+class SiteUserOut(Struct):
+    id: int
+    display_name: str
+    email: str | None
+    email_verified: bool
+    role: str
+    status: str
+    created_at: datetime
+
+
+class SiteUsersOut(Struct):
+    items: list[SiteUserOut]
+    next_cursor: str | None
+
+
+class UserChangeIn(Struct):
+    role: Role | None = None
+    status: UserStatus | None = None
+
+
+def site_user_out(user: User) -> SiteUserOut:
+    return SiteUserOut(
+        id=user.id,
+        display_name=user.display_name,
+        email=user.email,
+        email_verified=user.email_verified,
+        role=user.role.value,
+        status=user.status.value,
+        created_at=when(user.created_at),
     )

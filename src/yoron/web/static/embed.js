@@ -70,6 +70,8 @@
       posted: "Your comment was posted.",
       offline: "yoron could not be reached. Try again.",
       failed: "Something went wrong. Try again.",
+      signIn: "Sign in",
+      signOut: "Sign out",
     },
     ja: {
       comments: "コメント",
@@ -115,6 +117,8 @@
       posted: "コメントを投稿しました。",
       offline: "yoron に接続できませんでした。もう一度お試しください。",
       failed: "問題が発生しました。もう一度お試しください。",
+      signIn: "ログイン",
+      signOut: "ログアウト",
     },
     ru: {
       comments: "Комментарии",
@@ -165,6 +169,8 @@
       posted: "Комментарий опубликован.",
       offline: "Не удалось связаться с yoron. Попробуйте ещё раз.",
       failed: "Что-то пошло не так. Попробуйте ещё раз.",
+      signIn: "Войти",
+      signOut: "Выйти",
     },
   };
   Object.assign(LANGUAGES, window.yoronLanguages);
@@ -459,7 +465,9 @@ label{font-weight:600}
       },
       text("quote")
     );
-    const top = h("div", { class: "top" });
+    const acct = h("p", { class: "note" });
+    const note = h("p", { class: "empty" });
+    const top = h("div", { class: "top" }, acct, note);
     const status = h("p", { class: "empty" }, text("loading"));
 
     const section = h(
@@ -522,7 +530,7 @@ label{font-weight:600}
           S.user = await api("POST", "/api/v1/auth/sso", { site: SITE, token: data.ssoToken })
             .then((r) => (local.set(SESSION_KEY, r.session_token), r.user))
             .catch(() => null);
-        else if (local.get(SESSION_KEY)) S.user = (await api("GET", "/api/v1/auth/me").catch(() => ({}))).user;
+        else S.user = await me();
         const [site, thread] = await Promise.all([
           api("GET", `/api/v1/sites/${enc(SITE)}`, undefined, false).catch(() => null),
           findThread(),
@@ -533,12 +541,7 @@ label{font-weight:600}
         setCount(thread.comment_count);
         await loadPage(true);
         status.remove();
-        if (S.readOnly) top.append(h("p", { class: "empty" }, text("closed")));
-        else if (!S.guests && !S.user) top.append(h("p", { class: "empty" }, text("noGuests")));
-        else {
-          S.main = composer({});
-          top.append(S.main.form);
-        }
+        account();
         listen();
         setInterval(tick, 1000);
         document.addEventListener("selectionchange", () => requestAnimationFrame(checkSelection));
@@ -550,6 +553,43 @@ label{font-weight:600}
         busy(false);
       }
     }
+
+    const me = async () => local.get(SESSION_KEY) && (await api("GET", "/api/v1/auth/me").catch(() => ({}))).user;
+
+    /** Sign in (a window of yoron's, docs/embedding.md) or out, unless the host page signs readers
+     * in; then the composer that fits. */
+    function account() {
+      acct.replaceChildren(
+        ...("ssoToken" in data
+          ? []
+          : S.user
+            ? [S.user.display_name, h("button", { type: "button", onclick: signOut }, text("signOut"))]
+            : [h("button", { type: "button", onclick: signIn }, text("signIn"))])
+      );
+      S.main?.form.remove();
+      S.main = null;
+      note.hidden = !(note.textContent = S.readOnly ? text("closed") : S.guests || S.user ? "" : text("noGuests"));
+      if (note.hidden) top.append((S.main = composer({})).form);
+    }
+
+    function signIn() {
+      open(`${API}/auth/signin?site=${enc(SITE)}&popup=1&origin=${enc(location.origin)}`, "yoron", "popup,width=480,height=640");
+    }
+
+    async function signOut() {
+      await api("POST", "/api/v1/auth/signout", {}).catch(() => null);
+      who("");
+    }
+
+    async function who(token) {
+      local.set(SESSION_KEY, token);
+      S.user = await me();
+      S.own.clear();
+      account();
+      loadPage(true).catch(() => null);
+    }
+
+    addEventListener("message", (e) => e.origin == new URL(API).origin && e.data?.yoron == "session" && who(e.data.token));
 
     /** The reader's own votes and editable comments (known by token, or by yoron's cookie when
      * it is same-site), kept out of the comment pages so that those stay cacheable. */
@@ -693,7 +733,7 @@ label{font-weight:600}
           )
         );
       }
-      if (!S.readOnly && S.guests) {
+      if (!S.readOnly && (S.guests || S.user)) {
         foot.append(
           h("button", { type: "button", onclick: () => openReply(item, comment) }, text("reply")),
           h(
