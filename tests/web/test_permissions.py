@@ -66,6 +66,51 @@ EXPECTED: dict[str, dict[str, int]] = {
         "suspended": 403,
         "banned": 403,
     },
+    "report comment": {
+        "guest": 200,
+        "reader": 200,
+        "author": 403,
+        "moderator": 200,
+        "admin": 200,
+        "suspended": 403,
+        "banned": 200,
+    },
+    "moderate comment": {
+        "guest": 403,
+        "reader": 403,
+        "author": 403,
+        "moderator": 200,
+        "admin": 200,
+        "suspended": 403,
+        "banned": 403,
+    },
+    "sanction writer": {
+        "guest": 403,
+        "reader": 403,
+        "author": 403,
+        "moderator": 201,
+        "admin": 201,
+        "suspended": 403,
+        "banned": 403,
+    },
+    "thread controls": {
+        "guest": 403,
+        "reader": 403,
+        "author": 403,
+        "moderator": 200,
+        "admin": 200,
+        "suspended": 403,
+        "banned": 403,
+    },
+    "moderation policy": {
+        "guest": 403,
+        "reader": 403,
+        "author": 403,
+        "moderator": 403,
+        "admin": 200,
+        "suspended": 403,
+        "banned": 403,
+    },
     # PATCH /api/v1/sites/{slug}/users/{id}, aimed at the author's account.
     "change role": {
         "guest": 403,
@@ -168,6 +213,26 @@ async def test_every_write_for_every_actor(
         seen["edit comment"][actor] = edit.status_code
         vote = await client.put(f"/api/v1/comments/{target['id']}/vote", json={"value": 1}, headers=who)
         seen["vote"][actor] = vote.status_code
+        report = await client.post(
+            f"/api/v1/comments/{target['id']}/report", json={"reason": "spam"}, headers=who
+        )
+        seen["report comment"][actor] = report.status_code
+        decide = {"ids": [target["id"]], "action": "approve"}
+        seen["moderate comment"][actor] = (
+            await client.post("/api/v1/moderation/news/decisions", json=decide, headers=who)
+        ).status_code
+        warn = {"subject": "d:somebody", "kind": "warn", "reason": "tone"}
+        seen["sanction writer"][actor] = (
+            await client.post("/api/v1/moderation/news/sanctions", json=warn, headers=who)
+        ).status_code
+        seen["thread controls"][actor] = (
+            await client.patch(
+                f"/api/v1/moderation/news/threads/{thread['id']}", json={"notice": actor}, headers=who
+            )
+        ).status_code
+        seen["moderation policy"][actor] = (
+            await client.put("/api/v1/moderation/news/policy", json={}, headers=who)
+        ).status_code
         new = dict(article, key=f"perm-{actor}")
         seen["create thread"][actor] = (
             await client.post("/api/v1/threads", json=new, headers=who)

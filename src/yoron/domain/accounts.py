@@ -33,6 +33,7 @@ class Action(enum.StrEnum):
     POST = "post"
     EDIT_OWN = "edit_own"
     VOTE = "vote"
+    REPORT = "report"
     CREATE_THREAD = "create_thread"
     MODERATE = "moderate"
     MANAGE_USERS = "manage_users"
@@ -51,7 +52,7 @@ class Actor(enum.StrEnum):
     BANNED = "banned"
 
 
-_READER = frozenset({Action.POST, Action.EDIT_OWN, Action.VOTE})
+_READER = frozenset({Action.POST, Action.EDIT_OWN, Action.VOTE, Action.REPORT})
 _MODERATOR = _READER | {Action.MODERATE}
 _ADMIN = _MODERATOR | {Action.CREATE_THREAD, Action.MANAGE_USERS, Action.MANAGE_SITE}
 

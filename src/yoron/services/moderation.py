@@ -22,7 +22,7 @@ from yoron.domain.moderation import (
     SanctionKind,
     Verdict,
 )
-from yoron.domain.rules import check_text
+from yoron.domain.rules import check_active, check_text
 from yoron.services.context import Context
 from yoron.services.pipeline import word_list
 from yoron.services.ports import Tx
@@ -151,6 +151,7 @@ async def do_report(
         thread = await tx.threads.by_id(comment.thread_id)
         site = await tx.sites.by_id(thread.site_id) if thread else None
         assert thread is not None and site is not None
+        check_active(viewer, site, Action.REPORT)
         count = await tx.moderation.add_report(comment.id, viewer.key, why, text, ctx.clock())
         held = bool(count) and count >= site.moderation.report_threshold > 0
         if held:

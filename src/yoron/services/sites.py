@@ -79,6 +79,14 @@ async def get_site(ctx: Context, slug: str) -> Site:
         return await access_site(tx, slug)
 
 
+async def get_site_by_id(ctx: Context, site_id: int) -> Site:
+    async with ctx.db.read() as tx:
+        site = await tx.sites.by_id(site_id)
+    if site is None:
+        raise NotFound("site_not_found", "There is no such site.", "site")
+    return site
+
+
 async def list_sites(ctx: Context) -> list[Site]:
     async with ctx.db.read() as tx:
         return await tx.sites.all()

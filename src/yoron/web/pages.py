@@ -14,8 +14,9 @@ from litestar.response import Redirect, Template
 from yoron.domain import text
 from yoron.domain.errors import DomainError, Invalid
 from yoron.domain.model import Comment, CommentState, Sort
+from yoron.domain.moderation import ReportReason
 from yoron.domain.ranking import tally
-from yoron.services import comments, listing, votes
+from yoron.services import comments, listing, moderation, sites, threads, votes
 from yoron.web.identity import attach_device, ensure_device, viewer_of
 from yoron.web.runtime import ctx_of, runtime_of
 from yoron.web.schemas import MAX_ID, when
@@ -42,6 +43,13 @@ class CommentForm:
     author_name: str = ""
     parent_id: str = ""
     quote_of: str = ""
+    nudged: str = ""
+
+
+@dataclass
+class ReportForm:
+    reason: str = ""
+    note: str = ""
 
 
 @dataclass
@@ -102,10 +110,12 @@ async def _render_page(
     cursor: str | None = None,
     error: DomainError | None = None,
     form: CommentForm | None = None,
+    notice: str | None = None,
 ) -> Template:
     ctx = ctx_of(request)
     viewer = await viewer_of(request)
     page = await listing.list_comments(ctx, thread_id, sort=sort, cursor=cursor, limit=None)
+    picks = await moderation.featured(ctx, thread_id) if cursor is None else []
     mine = await listing.viewer_state(ctx, thread_id, viewer)
     base = runtime_of(request).settings.public_url or str(request.base_url)
     base = base.rstrip("/")
@@ -130,6 +140,9 @@ async def _render_page(
             "max_depth": page.site.policy.max_depth,
             "nested": page.display.value == "nested",
             "user": viewer.user,
+            "picks": picks,
+            "notice": notice,
+            "report_reasons": [reason.value for reason in ReportReason],
         },
         headers=PAGE_HEADERS,
         status_code=error.status if error else 200,
@@ -142,8 +155,15 @@ async def thread_page(
     thread_id: ThreadId,
     sort: FromQuery[str | None] = None,
     cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+    held: FromQuery[bool] = False,
+    reported: FromQuery[bool] = False,
 ) -> Template:
-    return await _render_page(request, thread_id, sort=sort, cursor=cursor)
+    notice = None
+    if held:
+        notice = "Thank you: your comment waits for a moderator and appears once approved."
+    elif reported:
+        notice = "Thank you: the moderators will look at that comment."
+    return await _render_page(request, thread_id, sort=sort, cursor=cursor, notice=notice)
 
 
 def _back(thread_id: int, anchor: str = "") -> Redirect:
@@ -164,10 +184,15 @@ async def post_from_page(
             author_name=data.author_name,
             parent_id=_optional_id(data.parent_id, "parent_id"),
             quote_of=(data.quote_of.strip() or None),
+            nudged=bool(data.nudged),
         )
     except DomainError as error:
         return await _render_page(request, thread_id, error=error, form=data)
-    response = attach_device(_back(thread_id, f"#c{comment.id}"), token, request)
+    if comment.state is CommentState.PUBLISHED:
+        back = _back(thread_id, f"#c{comment.id}")
+    else:
+        back = Redirect(f"/t/{thread_id}?held=true", status_code=303)
+    response = attach_device(back, token, request)
     response.set_cookie(NAME_COOKIE, comment.author_name, max_age=400 * 24 * 3600, samesite="lax")
     return response
 
@@ -205,4 +230,37 @@ async def delete_from_page(request: AnyRequest, thread_id: ThreadId, comment_id:
     return _back(thread_id)
 
 
-ROUTES = [thread_page, post_from_page, vote_from_page, edit_from_page, delete_from_page]
+@post("/t/{thread_id:int}/report/{comment_id:int}", include_in_schema=False)
+async def report_from_page(
+    request: AnyRequest, thread_id: ThreadId, comment_id: CommentId, data: URLEncodedBody[ReportForm]
+) -> Response[Any]:
+    viewer, token = await ensure_device(request)
+    try:
+        await moderation.do_report(ctx_of(request), viewer, comment_id, data.reason, data.note)
+    except DomainError as error:
+        return await _render_page(request, thread_id, error=error)
+    return attach_device(Redirect(f"/t/{thread_id}?reported=true", status_code=303), token, request)
+
+
+@post("/t/{thread_id:int}/acknowledge", include_in_schema=False)
+async def acknowledge_from_page(request: AnyRequest, thread_id: ThreadId) -> Response[Any]:
+    """The writer has read a moderator's warning and may comment again."""
+    ctx = ctx_of(request)
+    try:
+        thread = await threads.get_thread(ctx, thread_id)
+        site = await sites.get_site_by_id(ctx, thread.site_id)
+        await moderation.do_acknowledge(ctx, await viewer_of(request), site.slug)
+    except DomainError as error:
+        return await _render_page(request, thread_id, error=error)
+    return _back(thread_id, "#new-comment-title")
+
+
+ROUTES = [
+    thread_page,
+    post_from_page,
+    vote_from_page,
+    edit_from_page,
+    delete_from_page,
+    report_from_page,
+    acknowledge_from_page,
+]

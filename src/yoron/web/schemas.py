@@ -63,6 +63,10 @@ class ThreadOut(Struct):
     state: str
     comment_count: int
     created_at: datetime
+    notice: str = ""
+    """A moderators' notice to pin above the discussion (plain text)."""
+    premoderated: bool = False
+    """New comments wait for a moderator."""
 
 
 class AuthorOut(Struct, omit_defaults=True):
@@ -187,6 +191,8 @@ def thread_out(thread: Thread) -> ThreadOut:
         state=thread.state.value,
         comment_count=thread.comment_count,
         created_at=when(thread.created_at),
+        notice=thread.notice,
+        premoderated=thread.premoderated,
     )
 
 
