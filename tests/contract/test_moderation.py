@@ -24,7 +24,7 @@ from yoron.domain.moderation import (
     QueueFilter,
     SanctionKind,
 )
-from yoron.services import accounts, comments, listing, moderation
+from yoron.services import accounts, comments, listing, moderation, threads
 from yoron.services.context import Context
 from yoron.services.moderation import Moderator
 from yoron.services.pipeline import Pipeline
@@ -129,6 +129,8 @@ async def test_links_repeats_length_and_closed_threads(ctx: Context, clock: Cloc
     with pytest.raises(Conflict) as closed:
         await make_comment(ctx, thread, "Too late to the party.", by=writer)
     assert closed.value.code == "thread_closed"
+    assert (await threads.get_thread_by_key(ctx, site.slug, thread.key)).state is ThreadState.CLOSED
+    assert (await _page(ctx, thread.id)).thread.state is ThreadState.CLOSED
 
 
 async def test_sanctions_ban_suspend_warn_premoderate_and_shadow(ctx: Context, clock: Clock) -> None:

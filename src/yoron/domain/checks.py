@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from yoron.domain.accounts import GuestPolicy
@@ -79,6 +79,13 @@ def thread_is_open(site: Site, thread: Thread, now: int) -> bool:
     if days and now - thread.created_at > days * DAY_MS:
         return False
     return thread.state is ThreadState.OPEN
+
+
+def as_seen(site: Site, thread: Thread, now: int) -> Thread:
+    """The thread with the state readers should see: closed once the site's auto-close age passed."""
+    if thread.state is ThreadState.OPEN and not thread_is_open(site, thread, now):
+        return replace(thread, state=ThreadState.CLOSED)
+    return thread
 
 
 def check_thread(s: Submission) -> Outcome | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from yoron.domain.checks import as_seen
 from yoron.domain.errors import Invalid
 from yoron.domain.model import Comment, Display, Site, Sort, Thread, Viewer
 from yoron.domain.paging import Cursor, decode_cursor, encode_cursor
@@ -96,7 +97,7 @@ async def list_comments(
     if more and rows:
         last = rows[-1]
         next_cursor = encode_cursor(Cursor(chosen, display, _sort_key(last, chosen), last.id))
-    return Page(thread, site, chosen, display, items, next_cursor)
+    return Page(as_seen(site, thread, ctx.clock()), site, chosen, display, items, next_cursor)
 
 
 async def viewer_state(ctx: Context, thread_id: int, viewer: Viewer) -> ViewerState:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from yoron.domain.accounts import Action, User, may
+from yoron.domain.checks import as_seen
 from yoron.domain.errors import Forbidden, Invalid, NotFound
 from yoron.domain.model import Thread, ThreadState
 from yoron.domain.rules import LEAD_MAX, THREAD_KEY_MAX, TITLE_MAX, check_text, check_url, check_url_on_site
@@ -32,7 +33,7 @@ async def get_thread_by_key(ctx: Context, site_slug: str, key: str) -> Thread:
         thread = await tx.threads.by_key(site.id, key)
     if thread is None:
         raise NotFound("thread_not_found", "There is no thread with this key.", "key")
-    return thread
+    return as_seen(site, thread, ctx.clock())
 
 
 async def do_find_or_create_thread(
@@ -58,7 +59,7 @@ async def do_find_or_create_thread(
         site = await access_site(tx, site_slug)
         existing = await tx.threads.by_key(site.id, key)
     if existing is not None:
-        return existing, False
+        return as_seen(site, existing, ctx.clock()), False
     admin = await is_site_admin(ctx, site, api_key) or (
         user is not None and may(user.actor_on(site.id), Action.CREATE_THREAD)
     )
