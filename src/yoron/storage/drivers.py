@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import asyncpg
 
+from yoron.domain.errors import Conflict
 from yoron.storage.sql import DialectName, Statement, StatementCache
 
 Row = Any  # sqlite3.Row or asyncpg.Record: both index by column name
@@ -234,8 +235,15 @@ class PgDriver:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[PgSession]:
-        async with self._pool.acquire() as connection, connection.transaction():
-            yield PgSession(connection, self._statements)
+        try:
+            async with self._pool.acquire() as connection, connection.transaction():
+                yield PgSession(connection, self._statements)
+        except asyncpg.UniqueViolationError as error:
+            # Two writers creating the same thing at once (an account on a first sign-in, say):
+            # the loser is told to try again, which then finds what the winner made.
+            raise Conflict(
+                "write_conflict", "That changed at the same moment; please try again.", None
+            ) from error
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[PgSession]:
