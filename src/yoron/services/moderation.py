@@ -3,8 +3,6 @@ notes, thread controls, and the audit log that records every decision."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from yoron.domain.accounts import Action, User, may
 from yoron.domain.checks import Submission
 from yoron.domain.errors import Conflict, Forbidden, Invalid, NotFound
@@ -27,6 +25,7 @@ from yoron.services.context import Context
 from yoron.services.pipeline import word_list
 from yoron.services.ports import Tx
 from yoron.services.sites import access_site
+from yoron.services.staff import Staff, access_staff
 
 REASON_MAX = 500
 NOTE_MAX = 2000
@@ -34,32 +33,14 @@ BULK_MAX = 500
 MINUTE_MS = 60_000
 
 
-@dataclass(frozen=True, slots=True)
-class Moderator:
-    """A signed-in user allowed to moderate one site."""
-
-    user: User
-    site: Site
-
-    @property
-    def name(self) -> str:
-        return f"{self.user.display_name} (u:{self.user.id})"
-
-
-def check_moderator(viewer: Viewer, site: Site, action: Action = Action.MODERATE) -> Moderator:
-    if viewer.user is None:
-        raise Forbidden("not_signed_in", "Sign in as a moderator first.", None)
-    if not may(viewer.user.actor_on(site.id), action):
-        raise Forbidden("not_moderator", "You do not moderate this site.", None)
-    return Moderator(viewer.user, site)
+Moderator = Staff
+"""A signed-in user allowed to moderate one site."""
 
 
 async def access_moderator(
     ctx: Context, viewer: Viewer, site_slug: str, action: Action = Action.MODERATE
 ) -> Moderator:
-    async with ctx.db.read() as tx:
-        site = await access_site(tx, site_slug)
-    return check_moderator(viewer, site, action)
+    return await access_staff(ctx, viewer, site_slug, action)
 
 
 # --- screening

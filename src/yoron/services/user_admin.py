@@ -5,28 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from yoron.domain.accounts import Action, Role, User, UserStatus, check_user_change, may
-from yoron.domain.errors import Forbidden, Invalid, NotFound
-from yoron.domain.model import Site, Viewer
+from yoron.domain.accounts import Action, Role, User, UserStatus, check_user_change
+from yoron.domain.errors import Invalid, NotFound
+from yoron.domain.model import Viewer
 from yoron.domain.rules import check_text
 from yoron.services.context import Context
-from yoron.services.sites import access_site
+from yoron.services.staff import Staff, access_staff
 
 USERS_PAGE = 50
 SEARCH_MAX = 100
 
 
-@dataclass(frozen=True, slots=True)
-class SiteAdmin:
-    """A signed-in account allowed to manage one site's users."""
-
-    user: User
-    site: Site
-
-    @property
-    def name(self) -> str:
-        """How the audit log names them (the same form as moderators' entries)."""
-        return f"{self.user.display_name} (u:{self.user.id})"
+SiteAdmin = Staff
+"""A signed-in account allowed to manage one site's users."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +28,7 @@ class UserPage:
 
 async def access_user_admin(ctx: Context, viewer: Viewer, site_slug: str) -> SiteAdmin:
     """The site, and the viewer as one of its admins; NotFound or Forbidden otherwise."""
-    async with ctx.db.read() as tx:
-        site = await access_site(tx, site_slug)
-    if viewer.user is None:
-        raise Forbidden("not_signed_in", f"Sign in as an admin of {site.name} first.", None)
-    if not may(viewer.user.actor_on(site.id), Action.MANAGE_USERS):
-        raise Forbidden("not_site_admin", f"Only {site.name}'s admins manage its accounts.", None)
-    return SiteAdmin(viewer.user, site)
+    return await access_staff(ctx, viewer, site_slug, Action.MANAGE_USERS)
 
 
 def parse_cursor(cursor: str | None) -> int | None:
