@@ -15,7 +15,9 @@ async def test_racing_sign_ups_for_one_address(ctx: Context) -> None:
     site = await make_site(ctx)
     results = await asyncio.gather(
         *(
-            accounts.do_add_user(ctx, site.slug, "same@example.org", f"Racer {n}", "long password!", Role.READER)
+            accounts.do_add_user(
+                ctx, site.slug, "same@example.org", f"Racer {n}", "long password!", Role.READER
+            )
             for n in range(4)
         ),
         return_exceptions=True,

@@ -234,6 +234,10 @@ async def test_the_desk_pages(mail_client: tuple[Client, Inbox], staff: dict[str
     thread = (await client.post("/api/v1/threads", json=ARTICLE)).json()
     client.cookies.clear()
     held = await _post(client, thread["id"], "Such a liar <b>here</b>.")
+    index = await client.get("/desk", headers=staff["moderator"])
+    assert index.status_code == 200 and 'href="/desk/news"' in index.text and "1 pending" in index.text
+    assert 'href="/desk/news"' not in (await client.get("/desk", headers=staff["reader"])).text
+    assert (await client.get("/desk")).status_code == 403
     refused = await client.get("/desk/news")
     assert refused.status_code == 403 and "Sign in" in refused.text
     page = await client.get("/desk/news", headers=staff["moderator"])

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from yoron.domain.accounts import Action, may
 from yoron.domain.errors import DomainError, Invalid
 from yoron.domain.moderation import Decide, QueueFilter, SanctionKind
-from yoron.services import moderation
+from yoron.services import moderation, sites
 from yoron.services.moderation import Moderator
 from yoron.web.identity import viewer_of
 from yoron.web.moderation import queue_filter
@@ -88,6 +88,25 @@ def _ids(value: str) -> list[int]:
     if not parts or not all(p.isdigit() and 0 < int(p) <= MAX_ID for p in parts):
         raise Invalid("ids_invalid", "Choose comments by their ids.", "ids")
     return [int(p) for p in parts]
+
+
+@get("/desk", include_in_schema=False)
+async def desk_index(request: AnyRequest) -> Template:
+    """The sites this account moderates, with their pending counts."""
+    ctx = ctx_of(request)
+    viewer = await viewer_of(request)
+    mine = []
+    if viewer.user is not None:
+        for site in await sites.list_sites(ctx):
+            if may(viewer.user.actor_on(site.id), Action.MODERATE):
+                counts = await moderation.counts(ctx, moderation.Moderator(viewer.user, site))
+                mine.append((site, counts))
+    return Template(
+        template_name="desk_index.html",
+        context={"sites": mine, "user": viewer.user},
+        headers=DESK_HEADERS,
+        status_code=200 if viewer.user else 403,
+    )
 
 
 @get("/desk/{slug:str}", include_in_schema=False)
@@ -247,4 +266,4 @@ async def audit_page(
     )
 
 
-ROUTES = [desk, act, author_page, author_act, audit_page]
+ROUTES = [desk_index, desk, act, author_page, author_act, audit_page]
