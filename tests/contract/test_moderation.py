@@ -168,6 +168,8 @@ async def test_sanctions_ban_suspend_warn_premoderate_and_shadow(ctx: Context, c
     shadow = await make_comment(ctx, thread, "Nobody will see this.", by=troll)
     assert shadow.state is CommentState.SHADOW
     assert shadow.id not in [c.id for c in (await _page(ctx, thread.id)).items]
+    assert shadow.id in [c.id for c in (await listing.viewer_state(ctx, thread.id, troll)).held]
+    assert (await listing.viewer_state(ctx, thread.id, viewer("other"))).held == []
     await moderation.do_lift(ctx, moderator, key, SanctionKind.SHADOW_BAN, None)
 
     published_before = (await _page(ctx, thread.id)).thread.comment_count

@@ -82,7 +82,7 @@ async def test_full_discussion_through_the_api(client: Client, site_key: str) ->
         revoted = await other.put(f"/api/v1/comments/{comment['id']}/vote", json={"value": 1})
         assert revoted.json()["tally"] == "1 ( +1 / -0 )"
         me = (await other.get(f"/api/v1/threads/{thread['id']}/me")).json()
-        assert me == {"votes": {str(comment["id"]): 1}, "editable": {}}
+        assert me == {"votes": {str(comment["id"]): 1}, "editable": {}, "held": []}
 
     self_vote = await client.put(f"/api/v1/comments/{comment['id']}/vote", json={"value": 1})
     assert self_vote.status_code == 403 and self_vote.json()["error"]["code"] == "self_vote"

@@ -50,7 +50,11 @@ async def test_refusals_holds_and_reports_on_the_page(
     status, where, _html = await _post(client, thread_id, "The mayor is a liar.")
     assert status == 303 and where == f"/t/{thread_id}?held=true"
     page = (await client.get(where)).text
-    assert "waits for a moderator" in page and "The mayor is a liar." not in page
+    assert "waits for a moderator" in page and "Your comments awaiting a moderator" in page
+    mine = (await client.get(f"/api/v1/threads/{thread_id}/me")).json()["held"]
+    assert [(c["state"], c["html"]) for c in mine] == [("pending", "<p>The mayor is a liar.</p>")]
+    client.cookies.clear()
+    assert "The mayor is a liar." not in (await client.get(where)).text
 
     status, where, _html = await _post(client, thread_id, "A fair point on the bridge.")
     comment_id = int(where.rsplit("#c", 1)[1])

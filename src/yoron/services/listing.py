@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from yoron.domain.checks import as_seen
 from yoron.domain.errors import Invalid
@@ -29,6 +29,8 @@ class ViewerState:
     votes: dict[int, int]
     editable: dict[int, int]
     """Comment id -> the moment (Unix ms) its edit window closes."""
+    held: list[Comment] = field(default_factory=list)
+    """The viewer's own comments that others do not see: waiting for a moderator, or shadowed."""
 
 
 def check_sort(value: str | None, default: Sort) -> Sort:
@@ -115,7 +117,8 @@ async def viewer_state(ctx: Context, thread_id: int, viewer: Viewer) -> ViewerSt
         votes = await tx.votes.for_viewer(thread.id, viewer.key)
         # The query applies may_edit's rules (owner, state, window) itself: one read, not one per comment.
         written = await tx.comments.editable(thread.id, viewer.key, now - window)
-    return ViewerState(votes, {comment_id: at + window for comment_id, at in written.items()})
+        held = await tx.comments.held_for_owner(thread.id, viewer.key)
+    return ViewerState(votes, {comment_id: at + window for comment_id, at in written.items()}, held)
 
 
 async def newest_comment(ctx: Context, thread_id: int) -> Comment | None:

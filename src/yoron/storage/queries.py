@@ -118,6 +118,10 @@ set_tally = Statement(
     "UPDATE comments SET up = :up, down = :down, score = :score, best = :best,"
     " controversy = :controversy WHERE id = :id"
 )
+held_for_owner = Statement(
+    f"{COMMENT_FROM} WHERE c.owner = :owner AND c.thread_id = :thread_id"
+    " AND c.state IN ('pending', 'shadow') ORDER BY c.id LIMIT 50"
+)
 editable_comments = Statement(
     "SELECT id, created_at FROM comments WHERE owner = :owner AND thread_id = :thread_id"
     " AND created_at >= :since AND state IN ('published', 'pending') ORDER BY id"

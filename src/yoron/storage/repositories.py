@@ -268,6 +268,10 @@ class SqlComments:
             controversy=controversy(up, down),
         )
 
+    async def held_for_owner(self, thread_id: int, owner: str) -> list[Comment]:
+        rows = await self._s.all(q.held_for_owner, thread_id=thread_id, owner=owner)
+        return [comment_of(row) for row in rows]
+
     async def editable(self, thread_id: int, owner: str, since: int) -> dict[int, int]:
         rows = await self._s.all(q.editable_comments, thread_id=thread_id, owner=owner, since=since)
         return {row["id"]: row["created_at"] for row in rows}

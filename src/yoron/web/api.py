@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -12,7 +11,6 @@ from litestar import Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from yoron.domain.model import Comment, CommentState
 from yoron.services import comments, listing, threads, votes
 from yoron.services.comments import access_comment
 from yoron.services.sites import access_site
@@ -35,6 +33,7 @@ from yoron.web.schemas import (
     ViewerOut,
     VoteIn,
     VoteOut,
+    as_author_sees,
     comment_out,
     page_bytes,
     site_out,
@@ -141,13 +140,6 @@ async def post_comment(
         nudged=data.nudged,
     )
     return attach_device(Response(comment_out(as_author_sees(comment)), status_code=201), token, request)
-
-
-def as_author_sees(comment: Comment) -> Comment:
-    """A shadow-banned writer is not told: their comment looks published to them."""
-    if comment.state is CommentState.SHADOW:
-        return dataclasses.replace(comment, state=CommentState.PUBLISHED)
-    return comment
 
 
 @get("/api/v1/comments/{comment_id:int}", summary="One comment", tags=["comments"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -121,6 +122,8 @@ class PageOut(Struct):
 class ViewerOut(Struct):
     votes: dict[str, int]
     editable: dict[str, datetime]
+    held: list[CommentOut] = msgspec.field(default_factory=list)
+    """The viewer's own comments waiting for a moderator (state "pending"), oldest first."""
 
 
 class VoteOut(Struct):
@@ -240,7 +243,15 @@ def viewer_out(state: ViewerState) -> ViewerOut:
     return ViewerOut(
         votes={str(key): value for key, value in state.votes.items()},
         editable={str(key): when(deadline) for key, deadline in state.editable.items()},
+        held=[comment_out(as_author_sees(comment)) for comment in state.held],
     )
+
+
+def as_author_sees(comment: Comment) -> Comment:
+    """A shadow-banned writer is not told: their comment looks published to them."""
+    if comment.state is CommentState.SHADOW:
+        return dataclasses.replace(comment, state=CommentState.PUBLISHED)
+    return comment
 
 
 def vote_out(result: VoteResult) -> VoteOut:
