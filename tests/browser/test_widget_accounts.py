@@ -85,11 +85,12 @@ def test_window_signs_in_at_once_when_yoron_knows_the_reader(reader: Reader, sit
     page.goto(f"{sites.yoron}/auth/signin?site=news")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    with page.expect_navigation():  # the session cookie is set by the time the form's answer lands
+        page.get_by_role("button", name="Sign in", exact=True).click()
     page.close()
 
     widget = reader.open(key)
     with reader.page.expect_popup() as opened:
         widget.get_by_role("button", name="Sign in").click()
-    opened.value.wait_for_event("close")
+    opened.value.wait_for_event("close", timeout=10_000)
     expect(widget.get_by_text(name)).to_be_visible()

@@ -24,7 +24,8 @@
 
   // ---------------------------------------------------------------- languages
   // One object per language; a missing key falls back to English. Plural forms are keyed by
-  // Intl.PluralRules categories. Pages may add languages with window.yoronLanguages (see docs).
+  // Intl.PluralRules categories. Other languages are files (static/lang/) or window.yoronLanguages.
+  const SHIPPED = ["ja", "ru"];
   const LANGUAGES = {
     en: {
       comments: "Comments",
@@ -72,116 +73,50 @@
       failed: "Something went wrong. Try again.",
       signIn: "Sign in",
       signOut: "Sign out",
-    },
-    ja: {
-      comments: "コメント",
-      sortBy: "並べ替え",
-      oldest: "古い順",
-      newest: "新しい順",
-      best: "ベスト",
-      top: "評価順",
-      controversial: "賛否両論",
-      name: "お名前",
-      comment: "コメント",
-      replyTo: "{name}さんへの返信",
-      editComment: "コメントを編集",
-      post: "投稿する",
-      save: "保存",
-      cancel: "キャンセル",
-      reply: "返信",
-      quote: "引用",
-      edit: "編集",
-      delete: "削除",
-      confirmDelete: "このコメントを削除しますか？",
-      keep: "削除しない",
-      preview: "プレビュー",
-      voteUp: "賛成票",
-      voteDown: "反対票",
-      votes: "投票",
-      loadMore: "さらにコメントを表示",
-      newComments: "新しいコメント{n}件",
-      inReplyTo: "{name}さんへの返信",
-      edited: "編集済み",
-      deleted: "このコメントは削除されました。",
-      editableFor: "編集可能：残り{time}",
-      closed: "コメントの受付は終了しました。",
-      noGuests: "このサイトではログインした読者のみコメントできます。",
-      empty: "まだコメントはありません。",
-      loading: "コメントを読み込み中…",
-      quotingArticle: "記事から引用",
-      quotingComment: "{name}さんのコメントから引用",
-      removeQuote: "引用元の指定を外す",
-      suggestions: "参加者",
-      needName: "お名前を入力してください。",
-      needBody: "コメントを入力してください。",
-      posted: "コメントを投稿しました。",
-      offline: "yoron に接続できませんでした。もう一度お試しください。",
-      failed: "問題が発生しました。もう一度お試しください。",
-      signIn: "ログイン",
-      signOut: "ログアウト",
-    },
-    ru: {
-      comments: "Комментарии",
-      sortBy: "Сортировка",
-      oldest: "Сначала старые",
-      newest: "Сначала новые",
-      best: "Лучшие",
-      top: "Популярные",
-      controversial: "Спорные",
-      name: "Ваше имя",
-      comment: "Комментарий",
-      replyTo: "Ответ для {name}",
-      editComment: "Изменить комментарий",
-      post: "Отправить",
-      save: "Сохранить",
-      cancel: "Отмена",
-      reply: "Ответить",
-      quote: "Цитировать",
-      edit: "Изменить",
-      delete: "Удалить",
-      confirmDelete: "Удалить этот комментарий?",
-      keep: "Оставить",
-      preview: "Предпросмотр",
-      voteUp: "Голосовать за",
-      voteDown: "Голосовать против",
-      votes: "Голоса",
-      loadMore: "Показать ещё комментарии",
-      newComments: {
-        one: "{n} новый комментарий",
-        few: "{n} новых комментария",
-        many: "{n} новых комментариев",
-        other: "{n} нового комментария",
-      },
-      inReplyTo: "в ответ {name}",
-      edited: "изменён",
-      deleted: "Комментарий удалён.",
-      editableFor: "можно изменить ещё {time}",
-      closed: "Обсуждение закрыто.",
-      noGuests: "На этом сайте комментируют только вошедшие читатели.",
-      empty: "Комментариев пока нет.",
-      loading: "Загрузка комментариев…",
-      quotingArticle: "Цитата из статьи",
-      quotingComment: "Цитата: {name}",
-      removeQuote: "Убрать ссылку на источник цитаты",
-      suggestions: "Участники",
-      needName: "Введите имя.",
-      needBody: "Напишите что-нибудь.",
-      posted: "Комментарий опубликован.",
-      offline: "Не удалось связаться с yoron. Попробуйте ещё раз.",
-      failed: "Что-то пошло не так. Попробуйте ещё раз.",
-      signIn: "Войти",
-      signOut: "Выйти",
+      report: "Report",
+      reason: "Reason",
+      spam: "Spam",
+      abuse: "Abuse or harassment",
+      off_topic: "Off topic",
+      misinformation: "Misinformation",
+      other: "Something else",
+      reportNote: "Note for the moderators (optional)",
+      sendReport: "Send report",
+      reported: "Reported. Thank you.",
+      postAnyway: "Post anyway",
+      awaiting: "Awaiting moderation: others will see it once a moderator approves it.",
+      acknowledge: "I have read the warning",
+      acknowledged: "Thank you. You can comment again.",
+      picks: "Editors' picks",
+      allComments: "All comments",
+      pick: "Editors' pick",
+      fromModerators: "From the moderators:",
+      removed: "This comment was removed by a moderator.",
+      premoderated: "A moderator reviews comments here before they appear.",
     },
   };
   Object.assign(LANGUAGES, window.yoronLanguages);
+  const REASONS = ["spam", "abuse", "off_topic", "misinformation", "other"];
 
   function pickLanguage(...wanted) {
     for (const tag of wanted) {
       const lower = (tag || "").toLowerCase();
-      if (LANGUAGES[lower]) return lower;
-      if (LANGUAGES[lower.split("-")[0]]) return lower.split("-")[0];
+      for (const lang of [lower, lower.split("-")[0]]) if (LANGUAGES[lang] || SHIPPED.includes(lang)) return lang;
     }
     return "en";
+  }
+
+  // A script, not a fetch: no CORS needed, and the page's CSP already allows yoron's scripts.
+  function loadLanguage(lang) {
+    if (!SHIPPED.includes(lang)) return Promise.resolve();
+    return new Promise((done) => {
+      const tag = document.createElement("script");
+      tag.onload = tag.onerror = done;
+      tag.src = trustedURL(new URL(`/static/lang/${lang}.js`, script.src).href);
+      document.head.append(tag);
+    })
+      .catch(() => null) // Trusted Types refused yoron's policy: English it is
+      .then(() => (LANGUAGES[lang] = window.yoronLanguages?.[lang]));
   }
 
   // ---------------------------------------------------------------- storage and API
@@ -275,11 +210,12 @@
   // Comment HTML is sanitized by yoron; pages that enforce Trusted Types can allow this policy.
   let policy = null;
   try {
-    policy = window.trustedTypes?.createPolicy("yoron", { createHTML: (html) => html });
+    policy = window.trustedTypes?.createPolicy("yoron", { createHTML: (html) => html, createScriptURL: (url) => url });
   } catch {
     /* the page's CSP does not list "yoron" among its trusted-types policies */
   }
   const trusted = (html) => (policy ? policy.createHTML(html) : html);
+  const trustedURL = (url) => (policy ? policy.createScriptURL(url) : url);
   let uid = 0;
   const nextId = () => "y" + ++uid;
 
@@ -355,7 +291,7 @@ label{font-weight:600}
 .row{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;margin-top:.5em}
 .note{margin:.4em 0 0;font-size:.875em;color:var(--yoron-muted)}
 .note button{font-size:.9em;padding:0 .5em;margin-inline-start:.4em}
-.list{list-style:none;margin:0;padding:0}
+.list,.picks{list-style:none;margin:0;padding:0}
 .c{border-top:1px solid var(--yoron-line);padding:.75em 0;margin-inline-start:calc(var(--d,0)*var(--yoron-indent))}
 .c.fresh{animation:fresh 3s}
 @keyframes fresh{from{background:var(--yoron-surface)}}
@@ -376,6 +312,9 @@ label{font-weight:600}
 .own{display:inline-flex;gap:.5em;align-items:center}
 .left{color:var(--yoron-muted);font-size:.9em}
 .tomb{color:var(--yoron-muted);font-style:italic;margin:0}
+.notice{border-inline-start:4px solid var(--yoron-accent);background:var(--yoron-surface);padding:.4em .8em}
+.pick{color:var(--yoron-accent);border:1px solid;border-radius:var(--yoron-radius);padding:0 .4em}
+.err button{margin-inline-start:.5em}
 .err{color:var(--yoron-warn);margin:.3em 0 0}
 .err:empty{display:none}
 .newbar{position:sticky;top:.5em;height:0;z-index:2;text-align:center}
@@ -401,7 +340,7 @@ label{font-weight:600}
   }
 
   // ---------------------------------------------------------------- the widget
-  function mount(host) {
+  async function mount(host) {
     const data = host.dataset;
     const canonical = document.querySelector('link[rel="canonical"]')?.href;
     const pageUrl = location.href.split("#")[0];
@@ -409,6 +348,9 @@ label{font-weight:600}
     const articleEl =
       (data.article && document.querySelector(data.article)) || host.closest("article") || host.parentElement;
     const lang = (locale = pickLanguage(data.lang, document.documentElement.lang));
+    const first = begin(); // under way while a language file loads
+    first.catch(() => null); // boot() shows its failure
+    await loadLanguage(lang);
     strings = { ...LANGUAGES.en, ...LANGUAGES[lang] };
     plurals = new Intl.PluralRules(lang);
     const relative = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
@@ -469,6 +411,11 @@ label{font-weight:600}
     const note = h("p", { class: "empty" });
     const top = h("div", { class: "top" }, acct, note);
     const status = h("p", { class: "empty" }, text("loading"));
+    const picksTab = h("button", { type: "button", onclick: () => showTab(true) }, text("picks"));
+    const allTab = h("button", { type: "button", onclick: () => showTab(false) }, text("allComments"));
+    const tabs = h("div", { class: "row", hidden: true }, picksTab, allTab);
+    const picks = h("ol", { class: "picks", "aria-label": text("picks"), hidden: true });
+    const all = h("div", {}, list, empty, more);
 
     const section = h(
       "section",
@@ -482,11 +429,11 @@ label{font-weight:600}
       alert,
       status,
       top,
+      tabs,
       h("div", { class: "newbar" }, newButton),
       live,
-      list,
-      empty,
-      more
+      all,
+      picks
     );
     root.append(quoteButton, section);
     const busy = (on) => section.setAttribute("aria-busy", String(on));
@@ -523,23 +470,32 @@ label{font-weight:600}
       );
     }
 
+    async function begin() {
+      // The host page signs its reader in with a token it made (docs/sso.md).
+      const user = data.ssoToken
+        ? await api("POST", "/api/v1/auth/sso", { site: SITE, token: data.ssoToken })
+            .then((r) => (local.set(SESSION_KEY, r.session_token), r.user))
+            .catch(() => null)
+        : await me();
+      const [site, thread] = await Promise.all([
+        api("GET", `/api/v1/sites/${enc(SITE)}`, undefined, false).catch(() => null),
+        findThread(),
+      ]);
+      return { user, site, thread };
+    }
+
     async function boot() {
       try {
-        // The host page signs its reader in with a token it made (docs/sso.md).
-        if (data.ssoToken)
-          S.user = await api("POST", "/api/v1/auth/sso", { site: SITE, token: data.ssoToken })
-            .then((r) => (local.set(SESSION_KEY, r.session_token), r.user))
-            .catch(() => null);
-        else S.user = await me();
-        const [site, thread] = await Promise.all([
-          api("GET", `/api/v1/sites/${enc(SITE)}`, undefined, false).catch(() => null),
-          findThread(),
-        ]);
+        const { user, site, thread } = await first;
+        S.user = user;
         S.thread = thread;
         S.readOnly = thread.state !== "open";
         S.guests = site?.guests_allowed ?? true;
         setCount(thread.comment_count);
-        await loadPage(true);
+        if (thread.notice) {
+          top.before(h("p", { class: "notice", role: "note" }, h("strong", {}, text("fromModerators")), " ", thread.notice));
+        }
+        await Promise.all([loadPage(true), loadPicks()]);
         status.remove();
         account();
         listen();
@@ -554,7 +510,9 @@ label{font-weight:600}
       }
     }
 
-    const me = async () => local.get(SESSION_KEY) && (await api("GET", "/api/v1/auth/me").catch(() => ({}))).user;
+    async function me() {
+      return local.get(SESSION_KEY) && (await api("GET", "/api/v1/auth/me").catch(() => ({}))).user;
+    }
 
     /** Sign in (a window of yoron's, docs/embedding.md) or out, unless the host page signs readers
      * in; then the composer that fits. */
@@ -633,6 +591,20 @@ label{font-weight:600}
       return added;
     }
 
+    async function loadPicks() {
+      const found = await api("GET", `/api/v1/threads/${S.thread.id}/featured`, undefined, false).catch(() => []);
+      picks.replaceChildren(...found.map((comment) => commentItem(comment, true)));
+      tabs.hidden = !found.length;
+      showTab(found.length > 0);
+    }
+
+    function showTab(onPicks) {
+      picksTab.setAttribute("aria-pressed", onPicks);
+      allTab.setAttribute("aria-pressed", !onPicks);
+      picks.hidden = !onPicks;
+      all.hidden = onPicks;
+    }
+
     async function loadMore() {
       more.disabled = true;
       busy(true);
@@ -664,11 +636,11 @@ label{font-weight:600}
     }
 
     // ------------------------------------------------------------ one comment
-    function commentItem(comment) {
+    function commentItem(comment, flat) {
       const item = h("li", { class: "c" });
       item.dataset.id = comment.id;
       item.dataset.depth = comment.depth;
-      item.style.setProperty("--d", S.display === "nested" ? Math.min(comment.depth, S.maxDepth) : 0);
+      item.style.setProperty("--d", S.display === "nested" && !flat ? Math.min(comment.depth, S.maxDepth) : 0);
       fill(item, comment);
       return item;
     }
@@ -678,12 +650,15 @@ label{font-weight:600}
       const authorId = nextId();
       const box = h("article", { tabindex: -1, "aria-labelledby": authorId });
       item.replaceChildren(box);
-      if (comment.state === "deleted") {
-        box.append(h("p", { class: "tomb", id: authorId }, text("deleted")));
+      // Held comments come only from their writer's own post or edit.
+      const held = comment.state === "pending" && S.own.has(comment.id);
+      if (comment.state !== "published" && !held) {
+        box.append(h("p", { class: "tomb", id: authorId }, text(comment.state === "deleted" ? "deleted" : "removed")));
         return;
       }
       const created = Date.parse(comment.created_at);
       const reply = comment.in_reply_to;
+      const indented = +item.style.getPropertyValue("--d") === comment.depth;
       box.append(
         h(
           "header",
@@ -695,11 +670,11 @@ label{font-weight:600}
             ago(created)
           ),
           comment.edited_at && h("span", {}, text("edited")),
-          reply &&
-            (S.display === "flat" || comment.depth > S.maxDepth) &&
-            h("a", { href: "#c" + reply.id }, text("inReplyTo", { name: reply.name || "…" }))
+          comment.featured && h("span", { class: "pick" }, text("pick")),
+          reply && !indented && h("a", { href: "#c" + reply.id }, text("inReplyTo", { name: reply.name || "…" }))
         ),
         h("div", { class: "body", innerHTML: trusted(comment.html) }),
+        held ? h("p", { class: "note" }, text("awaiting")) : "",
         footer(item, comment),
         h("p", { class: "err", role: "alert" }),
         h("div", { class: "slot" })
@@ -733,7 +708,7 @@ label{font-weight:600}
           )
         );
       }
-      if (!S.readOnly && (S.guests || S.user)) {
+      if (!S.readOnly && (S.guests || S.user) && comment.state === "published") {
         foot.append(
           h("button", { type: "button", onclick: () => openReply(item, comment) }, text("reply")),
           h(
@@ -746,6 +721,9 @@ label{font-weight:600}
             text("quote")
           )
         );
+      }
+      if (!S.own.has(comment.id)) {
+        foot.append(h("button", { type: "button", onclick: (e) => openReport(item, comment, e.target) }, text("report")));
       }
       const deadline = S.editable[comment.id];
       if (!S.readOnly && deadline > Date.now()) {
@@ -815,6 +793,7 @@ label{font-weight:600}
     /** Put a new comment where the list would have it: after its parent's replies when nested,
      * else at the end (at the top when sorted newest first). */
     function place(item, comment) {
+      showTab(false);
       const parent = S.display === "nested" && comment.parent_id && itemOf(comment.parent_id);
       if (parent) {
         let last = parent;
@@ -829,8 +808,8 @@ label{font-weight:600}
 
     function openReply(item, comment) {
       const slot = item.querySelector(".slot");
-      const open = slot.querySelector("form");
-      if (open) return open.querySelector("textarea").focus();
+      const open = slot.querySelector("textarea"); // a reply or edit form (not a report)
+      if (open) return open.focus();
       const form = composer({ parent: comment, returnTo: root.activeElement });
       slot.append(form.form);
       form.focus();
@@ -838,9 +817,10 @@ label{font-weight:600}
 
     async function openEdit(item, comment) {
       const slot = item.querySelector(".slot");
-      if (slot.querySelector("form")) return slot.querySelector("textarea").focus();
+      const open = slot.querySelector("textarea");
+      if (open) return open.focus();
       const body = item.querySelector(".body");
-      const form = composer({ edit: comment, source: await sourceOf(comment, body), returnTo: root.activeElement });
+      const form = composer({ edit: comment, item, source: await sourceOf(comment, body), returnTo: root.activeElement });
       body.hidden = true;
       slot.append(form.form);
       form.focus();
@@ -859,6 +839,46 @@ label{font-weight:600}
             : block.innerText
         )
         .join("\n\n");
+    }
+
+    function openReport(item, comment, button) {
+      const slot = item.querySelector(".slot");
+      if (slot.querySelector(".report")) return slot.querySelector(".report select").focus();
+      const id = nextId();
+      const reason = h("select", { id }, REASONS.map((value) => h("option", { value }, text(value))));
+      const note = h("input", { id: id + "n", maxLength: 500 });
+      const error = h("p", { class: "err", role: "alert" });
+      const close = () => (form.remove(), button.focus());
+      const form = h(
+        "form",
+        { class: "form report", onsubmit: send, onkeydown: (event) => event.key === "Escape" && close() },
+        h("label", { htmlFor: id }, text("reason")),
+        reason,
+        h("label", { htmlFor: note.id }, text("reportNote")),
+        note,
+        h(
+          "div",
+          { class: "row" },
+          h("button", { type: "submit", class: "primary" }, text("sendReport")),
+          h("button", { type: "button", onclick: close }, text("cancel"))
+        ),
+        error
+      );
+      slot.append(form);
+      reason.focus();
+
+      async function send(event) {
+        event.preventDefault();
+        try {
+          await api("POST", `/api/v1/comments/${comment.id}/report`, { reason: reason.value, note: note.value.trim() || null });
+          form.remove();
+          button.replaceWith(h("span", { class: "left" }, text("reported")));
+          item.querySelector("article").focus();
+          announce(text("reported"));
+        } catch (failure) {
+          error.textContent = failure.message;
+        }
+      }
     }
 
     function askDelete(item, comment, button) {
@@ -891,7 +911,7 @@ label{font-weight:600}
     }
 
     // ------------------------------------------------------------ the composer
-    /** A form to post (options: parent) or to edit (options: edit, source). */
+    /** A form to post (options: parent) or to edit (options: edit, its item, source). */
     function composer(options) {
       const { parent, edit } = options;
       const id = nextId();
@@ -927,13 +947,14 @@ label{font-weight:600}
       const label = edit ? text("editComment") : parent ? text("replyTo", { name: parent.author.name }) : text("comment");
       const form = h(
         "form",
-        { class: "form", noValidate: true, onsubmit: send },
+        { class: "form", noValidate: true, onsubmit: (event) => (event.preventDefault(), send()) },
         name && [h("label", { htmlFor: name.id }, text("name")), name],
         h("label", { htmlFor: area.id }, label),
         area,
         menu,
         quoteNote,
         preview,
+        !edit && S.thread.premoderated && h("p", { class: "note" }, text("premoderated")),
         h("div", { class: "row" }, submit, previewButton, cancel),
         error
       );
@@ -946,7 +967,7 @@ label{font-weight:600}
 
       function close() {
         form.remove();
-        const item = edit && itemOf(edit.id);
+        const item = edit && options.item;
         if (item) item.querySelector(".body").hidden = false;
         if (S.composer === self) S.composer = null;
         (options.returnTo?.isConnected ? options.returnTo : item?.querySelector("article"))?.focus();
@@ -986,8 +1007,7 @@ label{font-weight:600}
         }
       }
 
-      async function send(event) {
-        event.preventDefault();
+      async function send(nudged = false) {
         error.textContent = "";
         const body = area.value.trim();
         if (name && !name.value.trim()) {
@@ -1001,14 +1021,15 @@ label{font-weight:600}
         submit.disabled = true;
         try {
           if (edit) {
-            const saved = await api("PATCH", `/api/v1/comments/${edit.id}`, { body });
+            const saved = await api("PATCH", `/api/v1/comments/${edit.id}`, { body, nudged });
             session.set("yoron:body:" + saved.id, body);
-            const item = itemOf(saved.id);
+            const { item } = options;
+            if (saved.state !== edit.state) setCount(S.count - 1); // held again
             fill(item, saved);
             item.querySelector("article").focus();
             return;
           }
-          const payload = { body };
+          const payload = { body, nudged };
           if (name) local.set(NAME_KEY, (payload.author_name = name.value.trim()));
           if (parent) payload.parent_id = parent.id;
           if (quoteOf != null) payload.quote_of = quoteOf;
@@ -1021,8 +1042,9 @@ label{font-weight:600}
           await loadMe().catch(() => null);
           const item = commentItem(posted);
           place(item, posted);
-          setCount(S.count + 1);
-          announce(text("posted"));
+          const held = posted.state === "pending";
+          if (!held) setCount(S.count + 1);
+          announce(text(held ? "awaiting" : "posted"));
           if (parent) close();
           else {
             area.value = "";
@@ -1032,9 +1054,24 @@ label{font-weight:600}
           }
           item.querySelector("article").focus();
         } catch (failure) {
-          error.textContent = failure.message;
+          error.replaceChildren(failure.message);
+          if (failure.code === "nudge") {
+            error.append(" ", h("button", { type: "button", onclick: () => send(true) }, text("postAnyway")));
+          } else if (failure.code === "warned") {
+            error.append(" ", h("button", { type: "button", onclick: acknowledge }, text("acknowledge")));
+          }
         } finally {
           submit.disabled = false;
+        }
+      }
+
+      async function acknowledge() {
+        try {
+          await api("POST", `/api/v1/sites/${enc(SITE)}/warnings/acknowledge`, {});
+          error.textContent = text("acknowledged");
+          area.focus();
+        } catch (failure) {
+          error.textContent = failure.message;
         }
       }
 
@@ -1220,7 +1257,7 @@ label{font-weight:600}
         const item = itemOf(comment.id);
         const before = S.shown.get(comment.id);
         if (!item || !before) continue;
-        if (comment.state !== before.state || comment.edited_at !== before.edited_at) {
+        if (comment.state !== before.state || comment.edited_at !== before.edited_at || comment.featured !== before.featured) {
           if (item.querySelector(".slot form")) continue; // do not pull a form from under the reader
           const focused = item.contains(root.activeElement);
           fill(item, comment);
@@ -1266,6 +1303,7 @@ label{font-weight:600}
       const item = link && itemOf(link.getAttribute("href").slice(2));
       if (!item) return;
       event.preventDefault();
+      showTab(false);
       item.scrollIntoView({ block: "center" });
       item.querySelector("article").focus();
     });
