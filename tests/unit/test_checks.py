@@ -28,7 +28,7 @@ def submission(body: str, policy: ModerationPolicy = POLICY, **changes: object) 
         body=body,
         standing=Standing(),
         now=NOW,
-        words=WordList.compile(policy.banned_words, policy.suspect_words),
+        words=WordList.compile(policy.banned_words, policy.suspect_words).find(body),
     )
     return dataclasses.replace(made, **changes)  # type: ignore[arg-type]
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from yoron.domain.accounts import GuestPolicy
 from yoron.domain.model import Site, Thread, ThreadState, Viewer
 from yoron.domain.moderation import Outcome, SanctionKind, Standing
-from yoron.domain.wordfilter import WordList
+from yoron.domain.wordfilter import Matches
 
 DAY_MS = 86_400_000
 # Linear-time by construction: no nested quantifiers, so no input makes it backtrack.
@@ -29,7 +29,8 @@ class Submission:
     body: str
     standing: Standing
     now: int
-    words: WordList
+    words: Matches
+    """The site's banned and suspect words found in the body (found once, for both checks)."""
     editing: bool = False
     nudged: bool = False
     """The writer was asked to rephrase and chose to post anyway."""
@@ -118,7 +119,7 @@ def check_repeats(s: Submission) -> Outcome | None:
 
 
 def check_banned_words(s: Submission) -> Outcome | None:
-    found = s.words.find(s.body)
+    found = s.words
     if found.banned:
         return Outcome.reject(
             "words",
@@ -130,7 +131,7 @@ def check_banned_words(s: Submission) -> Outcome | None:
 
 
 def check_suspect_words(s: Submission) -> Outcome | None:
-    found = s.words.find(s.body)
+    found = s.words
     if found.suspect:
         return Outcome.hold("words", "suspect_word", ", ".join(sorted(found.suspect)))
     return None

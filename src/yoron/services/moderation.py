@@ -69,7 +69,7 @@ async def submission(
         body=body,
         standing=standing,
         now=now,
-        words=word_list(policy.banned_words, policy.suspect_words),
+        words=word_list(policy.banned_words, policy.suspect_words).find(body),
         editing=editing,
         nudged=nudged,
     )
