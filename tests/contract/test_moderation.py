@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import Clock
 from tests.factories import make_comment, make_site, make_thread, viewer
 from tests.servers import free_port
-from yoron.domain.accounts import Role
+from yoron.domain.accounts import Role, UserStatus
 from yoron.domain.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 from yoron.domain.model import CommentState, Site, Thread, ThreadState, Viewer
 from yoron.domain.moderation import (
@@ -24,7 +24,7 @@ from yoron.domain.moderation import (
     QueueFilter,
     SanctionKind,
 )
-from yoron.services import accounts, comments, listing, moderation, threads
+from yoron.services import accounts, comments, listing, moderation, profiles, threads
 from yoron.services.context import Context
 from yoron.services.moderation import Moderator
 from yoron.services.pipeline import Pipeline
@@ -393,3 +393,17 @@ async def test_policies_are_checked(ctx: Context) -> None:
         with pytest.raises(Invalid):
             await moderation.do_set_policy(ctx, site.slug, bad, "test")
     assert (await moderation.do_set_policy(ctx, site.slug, POLICY, "test")).moderation == POLICY
+
+
+async def test_role_and_status_changes_from_the_command_line_are_audited(ctx: Context) -> None:
+    site = await _site(ctx)
+    moderator = await _moderator(ctx, site)
+    await accounts.do_add_user(ctx, site.slug, "pat@example.org", "Pat Reader", PASSWORD, Role.READER)
+    await accounts.do_set_role(ctx, site.slug, "pat@example.org", Role.MODERATOR)
+    await profiles.do_set_status(ctx, site.slug, "pat@example.org", UserStatus.SUSPENDED)
+    entries = await moderation.audit_log(ctx, moderator, None, 10)
+    changes = [(e.actor, e.action, e.details) for e in entries if e.action.startswith("user.")]
+    assert changes == [
+        ("cli", "user.status", {"from": "active", "to": "suspended"}),
+        ("cli", "user.role", {"from": "reader", "to": "moderator"}),
+    ]

@@ -255,6 +255,8 @@ async def do_set_role(ctx: Context, site_slug: str, email: str, role: Role) -> U
         if found is None:
             raise NotFound("user_not_found", "No account on this site has that email.", "email")
         await tx.users.set_role(found[0].id, role)
+        details: dict[str, object] = {"from": found[0].role.value, "to": role.value}
+        await tx.moderation.audit(site.id, "cli", "user.role", found[0].key, "", details, ctx.clock())
         user = await tx.users.by_id(found[0].id)
     assert user is not None
     return user

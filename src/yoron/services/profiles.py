@@ -55,6 +55,8 @@ async def do_set_status(ctx: Context, site_slug: str, email: str, status: UserSt
             raise NotFound("user_not_found", "No account on this site has that email.", "email")
         user = found[0]
         await tx.users.set_status(user.id, status)
+        details: dict[str, object] = {"from": user.status.value, "to": status.value}
+        await tx.moderation.audit(site.id, "cli", "user.status", user.key, "", details, ctx.clock())
         if status is not UserStatus.ACTIVE:
             await tx.users.drop_sessions(user.id)
         updated = await tx.users.by_id(user.id)
