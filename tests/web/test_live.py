@@ -82,4 +82,11 @@ def test_cors_only_for_listed_origins(tmp_path: Path) -> None:
             assert refused.status_code == 403 and "access-control-allow-origin" not in refused.headers
             plain = httpx.get(f"{base}/api/v1/sites/news", headers={"origin": origin})
             assert "access-control-allow-origin" not in plain.headers
+        for staff_only in ("/api/v1/moderation/news/decisions", "/api/v1/sites/news/users/1"):
+            preflight = httpx.options(
+                f"{base}{staff_only}", headers={"origin": NEWS, "access-control-request-method": "POST"}
+            )
+            assert "access-control-allow-origin" not in preflight.headers, staff_only
+        listed = httpx.get(f"{base}/api/v1/sites/news/users", headers={"origin": NEWS})
+        assert "access-control-allow-origin" not in listed.headers
         assert httpx.get(f"{base}/api/v1/sites/nope").status_code == 404

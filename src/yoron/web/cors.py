@@ -43,12 +43,28 @@ def cors_headers(origin: str) -> list[tuple[bytes, bytes]]:
     ]
 
 
+# The staff's APIs serve yoron's own desk and admin pages only: no page of a publisher's site,
+# even a listed origin, gets to call them with a moderator's cookies.
+STAFF_ONLY = ("/api/v1/moderation/",)
+
+
+def _for_widgets(path: str) -> bool:
+    return path.startswith("/api/") and not path.startswith(STAFF_ONLY) and not _is_user_admin(path)
+
+
+def _is_user_admin(path: str) -> bool:
+    # /api/v1/sites/{slug}/users[/{id}]
+    parts = path.split("/")
+    return len(parts) >= 6 and parts[1:4] == ["api", "v1", "sites"] and parts[5] == "users"
+
+
 def cors_middleware(app: ASGIApp) -> ASGIApp:
-    """Answer preflights and add CORS headers on /api/ for allowed origins; others get none."""
+    """Answer preflights and add CORS headers on /api/ for allowed origins; others get none.
+    The staff's endpoints (moderation, account administration) never answer other origins."""
 
     async def middleware(asgi_scope: Scope, receive: Receive, send: Send) -> None:
         scope: dict[str, Any] = asgi_scope  # type: ignore[assignment]
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+        if scope["type"] != "http" or not _for_widgets(scope["path"]):
             await app(asgi_scope, receive, send)
             return
         origin = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"origin"), "")
