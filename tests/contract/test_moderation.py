@@ -102,6 +102,8 @@ async def test_the_site_from_the_issue_holds_new_commenters_suspects_and_rejects
     assert [c.id for c in page.items] == [first.id, second.id, third.id]
     assert (await _page(ctx, thread.id)).thread.comment_count == 3
     assert set(await _held(ctx, moderator)) == {suspect.id}
+    [item] = await moderation.queue(ctx, moderator, QueueFilter(Queue.PENDING), None, 10)
+    assert item.author_record == {"published": 3, "pending": 1}
     actions = await _audit_actions(ctx, moderator)
     assert actions.count("comment.rejected") == 2 and actions.count("comment.approve") == 2
 

@@ -87,6 +87,7 @@ async def test_readers_meet_the_pipeline_and_the_desk_clears_it(
     [item] = queue["items"]
     assert item["comment"]["id"] == suspect["id"] and item["thread_title"] == "Bridge"
     assert item["reasons"] == [{"check": "words", "code": "suspect_word", "detail": "liar"}]
+    assert item["author_record"] == {"pending": 1, "published": 1}  # the same device wrote both
     counts = (await client.get("/api/v1/moderation/news/counts", headers=staff["moderator"])).json()
     assert counts == {"pending": 1, "reported": 0}
 
@@ -243,6 +244,7 @@ async def test_the_desk_pages(mail_client: tuple[Client, Inbox], staff: dict[str
     page = await client.get("/desk/news", headers=staff["moderator"])
     assert page.status_code == 200 and f'id="item-{held["id"]}"' in page.text
     assert "suspect_word" in page.text and "<b>here</b>" not in page.text
+    assert "(0 published · 0 rejected · 1 waiting)" in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
     token = csrf_token(page.text)
     acted = await client.post(

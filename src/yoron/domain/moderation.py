@@ -231,3 +231,5 @@ class QueueItem:
     thread_url: str
     parent_html: str | None
     reports: tuple[Report, ...] = ()
+    author_record: dict[str, int] = field(default_factory=dict)
+    """The author's comments on the site by state: their history at a glance."""

@@ -320,6 +320,13 @@ owner_record = Statement(
     " FROM comments c JOIN threads t ON t.id = c.thread_id"
     " WHERE c.owner = :owner AND t.site_id = :site_id GROUP BY c.state"
 )
+owners_records = Statement(
+    "SELECT c.owner, c.state, COUNT(*) AS n FROM comments c JOIN threads t ON t.id = c.thread_id"
+    " WHERE t.site_id = :site_id AND c.owner IN (SELECT value FROM json_each(:owners))"
+    " GROUP BY c.owner, c.state",
+    postgresql="SELECT c.owner, c.state, COUNT(*) AS n FROM comments c JOIN threads t ON t.id = c.thread_id"
+    " WHERE t.site_id = :site_id AND c.owner = ANY(:owners) GROUP BY c.owner, c.state",
+)
 owner_reasons = Statement(
     "SELECT c.reasons FROM comments c JOIN threads t ON t.id = c.thread_id"
     " WHERE c.owner = :owner AND t.site_id = :site_id AND c.reasons <> '[]' ORDER BY c.id DESC LIMIT 200"

@@ -118,6 +118,8 @@ class QueueItemOut(Struct):
     parent_html: str | None
     reasons: list[ReasonLine]
     reports: list[ReportLine]
+    author_record: dict[str, int]
+    """The author's comments on the site by state (published, pending, rejected, ...)."""
 
 
 class QueueOut(Struct):
@@ -192,6 +194,7 @@ def queue_item_out(item: QueueItem) -> QueueItemOut:
         parent_html=item.parent_html,
         reasons=[ReasonLine(r.check, r.code, r.detail) for r in comment.reasons],
         reports=[ReportLine(r.reason.value, r.note, when(r.created_at)) for r in item.reports],
+        author_record=item.author_record,
     )
 
 
