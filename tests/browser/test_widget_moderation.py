@@ -193,6 +193,10 @@ def test_nudge_then_post_anyway_awaits_moderation(
 
     pending = [entry["comment"]["id"] for entry in desk.queue("pending", thread["id"])]
     assert len(pending) == 2
+    # After a reload the writer still sees both, marked as waiting; nobody else sees them.
+    widget = open_civil(writer, key)
+    expect(item(widget, "complete moron")).to_contain_text("Awaiting moderation")
+    expect(item(widget, "total moron")).to_contain_text("Awaiting moderation")
     widget = open_civil(new_reader(), key)
     expect(widget.get_by_text("No comments yet.")).to_be_visible()
 

@@ -371,6 +371,7 @@ label{font-weight:600}
       votes: {},
       editable: {},
       own: new Set(),
+      held: [],
       shown: new Map(),
       pending: new Set(),
       posting: Promise.resolve(),
@@ -559,6 +560,8 @@ label{font-weight:600}
         S.editable[id] = Date.parse(deadline);
         S.own.add(+id);
       }
+      S.held = me.held;
+      for (const c of S.held) S.own.add(c.id);
     }
 
     async function loadPage(reset, sort) {
@@ -586,6 +589,7 @@ label{font-weight:600}
         list.append(item);
         added.push(item);
       }
+      if (reset) for (const c of S.held) S.shown.has(c.id) || place(commentItem(c), c);
       more.hidden = !S.cursor;
       empty.hidden = list.childElementCount > 0;
       return added;
