@@ -274,6 +274,23 @@ async def test_the_desk_pages(mail_client: tuple[Client, Inbox], staff: dict[str
     )
     drawer = await client.get(f"/desk/news/authors/{subject}?fragment=true", headers=staff["moderator"])
     assert drawer.status_code == 200 and "<html" not in drawer.text and "1 rejected" in drawer.text
+    filtered = await client.get(f"/desk/news?queue=all&thread={thread['id']}", headers=staff["moderator"])
+    assert 'class="thread-controls"' in filtered.text
+    saved = await client.post(
+        f"/desk/news/threads/{thread['id']}",
+        data={"state": "closed", "premoderated": "1", "notice": "Back tomorrow.", "_csrf_token": token},
+        headers=staff["moderator"],
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    shown = (await client.get(f"/api/v1/threads/{thread['id']}")).json()
+    assert (shown["state"], shown["premoderated"], shown["notice"]) == ("closed", True, "Back tomorrow.")
+    odd = await client.post(
+        f"/desk/news/threads/{thread['id']}",
+        data={"state": "melted", "_csrf_token": token},
+        headers=staff["moderator"],
+    )
+    assert odd.status_code == 400
     assert (await client.get("/desk/news/audit", headers=staff["moderator"])).status_code == 403
     audit = await client.get("/desk/news/audit", headers=staff["admin"])
     assert audit.status_code == 200 and "comment.reject" in audit.text and "insult" in audit.text

@@ -12,19 +12,23 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
-from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
+from litestar.params import FromPath, FromQuery, PathParameter, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from yoron.domain.accounts import Action, may
 from yoron.domain.errors import DomainError, Invalid
+from yoron.domain.model import Thread, ThreadState
 from yoron.domain.moderation import Decide, QueueFilter, SanctionKind
-from yoron.services import moderation, sites
+from yoron.services import moderation, sites, threads
+from yoron.services.context import Context
 from yoron.services.moderation import Moderator
 from yoron.web.identity import viewer_of
 from yoron.web.moderation import queue_filter
 from yoron.web.pages import PAGE_HEADERS
 from yoron.web.runtime import ctx_of
 from yoron.web.schemas import MAX_ID, when
+
+ThreadId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 
 AnyRequest = Request[Any, Any, Any]
 DESK_PAGE = 100
@@ -55,6 +59,13 @@ class ActForm:
     action: str = ""
     reason: str = ""
     back: str = ""
+
+
+@dataclass
+class ThreadForm:
+    state: str = ""
+    premoderated: str = ""
+    notice: str = ""
 
 
 @dataclass
@@ -128,6 +139,7 @@ async def desk(
         return _refused(error, slug)
     ctx = ctx_of(request)
     items = await moderation.queue(ctx, moderator, where, after, DESK_PAGE)
+    thread_shown = await _thread_of(ctx, moderator, where.thread_id)
     counts = await moderation.counts(ctx, moderator)
     filters = _filters(where)
     next_url = None
@@ -147,9 +159,44 @@ async def desk(
             "next_url": next_url,
             "when": when,
             "may_audit": _may_audit(moderator),
+            "thread": thread_shown,
         },
         headers=DESK_HEADERS,
     )
+
+
+async def _thread_of(ctx: Context, moderator: Moderator, thread_id: int | None) -> Thread | None:
+    """The thread the queue is filtered to, when it is one of this site's: its controls are shown."""
+    if thread_id is None:
+        return None
+    try:
+        thread = await threads.get_thread(ctx, thread_id)
+    except DomainError:
+        return None
+    return thread if thread.site_id == moderator.site.id else None
+
+
+@post("/desk/{slug:str}/threads/{thread_id:int}", include_in_schema=False)
+async def thread_act(
+    request: AnyRequest, slug: FromPath[str], thread_id: ThreadId, data: URLEncodedBody[ThreadForm]
+) -> Response[Any]:
+    """Close or reopen the thread, pre-moderate it, pin a notice."""
+    try:
+        moderator = await _moderator(request, slug)
+        state = ThreadState(data.state) if data.state else None
+        await moderation.do_thread_controls(
+            ctx_of(request),
+            moderator,
+            thread_id,
+            state=state,
+            premoderated=bool(data.premoderated),
+            notice=data.notice,
+        )
+    except ValueError:
+        return _refused(Invalid("state_invalid", "A thread is open, closed or archived.", "state"), slug)
+    except DomainError as error:
+        return _refused(error, slug)
+    return Redirect(f"/desk/{slug}?queue=all&thread={thread_id}", status_code=303)
 
 
 def _may_audit(moderator: Moderator) -> bool:
@@ -266,4 +313,4 @@ async def audit_page(
     )
 
 
-ROUTES = [desk_index, desk, act, author_page, author_act, audit_page]
+ROUTES = [desk_index, desk, act, thread_act, author_page, author_act, audit_page]
