@@ -314,3 +314,36 @@ async def test_the_nudge_over_http(
     assert anyway["status"] == 201 and anyway["state"] == "pending"
     queue = (await client.get("/api/v1/moderation/news/queue", headers=staff["moderator"])).json()
     assert [i["reasons"][0]["code"] for i in queue["items"]] == ["toxic_after_nudge"]
+
+
+async def test_the_policy_page(mail_client: tuple[Client, Inbox], staff: dict[str, dict[str, str]]) -> None:
+    client, _inbox = mail_client
+    assert (await client.get("/desk/news/policy", headers=staff["moderator"])).status_code == 403
+    page = await client.get("/desk/news/policy", headers=staff["admin"])
+    assert page.status_code == 200 and "scumbag" in page.text
+    form = {
+        "banned_words": "scumbag\r\n  troll*  \r\n\r\nscumbag",
+        "suspect_words": "liar",
+        "max_links": "1",
+        "hold_link_only": "1",
+        "hold_new_commenters": "2",
+        "repeat_window_minutes": "5",
+        "min_length": "3",
+        "report_threshold": "2",
+        "auto_close_days": "7",
+        "toxicity_threshold": "0",
+        "check_url": "",
+        "check_timeout_ms": "1500",
+        "deleted_accounts": "remove",
+        "_csrf_token": csrf_token(page.text),
+    }
+    saved = await client.post("/desk/news/policy", data=form, headers=staff["admin"], follow_redirects=False)
+    assert saved.status_code == 303
+    policy = (await client.get("/api/v1/moderation/news/policy", headers=staff["admin"])).json()
+    assert policy["banned_words"] == ["scumbag", "troll*"] and policy["hold_new_commenters"] == 2
+    assert policy["deleted_accounts"] == "remove" and policy["premoderate_all"] is False
+    for field, value in (("max_links", "many"), ("toxicity_threshold", "2"), ("deleted_accounts", "burn")):
+        refused = await client.post("/desk/news/policy", data={**form, field: value}, headers=staff["admin"])
+        assert refused.status_code == 400 and "Not saved" in refused.text, field
+    unchanged = (await client.get("/api/v1/moderation/news/policy", headers=staff["admin"])).json()
+    assert unchanged == policy

@@ -17,8 +17,8 @@ from litestar.response import Redirect, Template
 
 from yoron.domain.accounts import Action, may
 from yoron.domain.errors import DomainError, Invalid
-from yoron.domain.model import Thread, ThreadState
-from yoron.domain.moderation import Decide, QueueFilter, SanctionKind
+from yoron.domain.model import Site, Thread, ThreadState
+from yoron.domain.moderation import Decide, DeletedAccounts, ModerationPolicy, QueueFilter, SanctionKind
 from yoron.services import moderation, sites, threads
 from yoron.services.context import Context
 from yoron.services.moderation import Moderator
@@ -66,6 +66,24 @@ class ThreadForm:
     state: str = ""
     premoderated: str = ""
     notice: str = ""
+
+
+@dataclass
+class PolicyForm:
+    banned_words: str = ""
+    suspect_words: str = ""
+    max_links: str = "3"
+    hold_link_only: str = ""
+    hold_new_commenters: str = "0"
+    repeat_window_minutes: str = "10"
+    min_length: str = "1"
+    report_threshold: str = "3"
+    auto_close_days: str = "0"
+    toxicity_threshold: str = "0"
+    check_url: str = ""
+    check_timeout_ms: str = "1500"
+    premoderate_all: str = ""
+    deleted_accounts: str = "anonymise"
 
 
 @dataclass
@@ -159,6 +177,7 @@ async def desk(
             "next_url": next_url,
             "when": when,
             "may_audit": _may_audit(moderator),
+            "may_set_policy": may(moderator.user.actor_on(moderator.site.id), Action.MANAGE_SITE),
             "thread": thread_shown,
         },
         headers=DESK_HEADERS,
@@ -197,6 +216,79 @@ async def thread_act(
     except DomainError as error:
         return _refused(error, slug)
     return Redirect(f"/desk/{slug}?queue=all&thread={thread_id}", status_code=303)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+
+
+def _policy_from(form: PolicyForm) -> ModerationPolicy:
+    """The form's fields as a policy; a field that is not a number is refused by name."""
+    numbers: dict[str, Any] = {}
+    for name in (
+        "max_links",
+        "hold_new_commenters",
+        "repeat_window_minutes",
+        "min_length",
+        "report_threshold",
+        "auto_close_days",
+        "check_timeout_ms",
+    ):
+        value = getattr(form, name).strip()
+        if not value.isdigit() or len(value) > 9:
+            raise Invalid("policy_invalid", f"{name.replace('_', ' ')} is a whole number.", name)
+        numbers[name] = int(value)
+    try:
+        threshold = float(form.toxicity_threshold or 0)
+        deleted = DeletedAccounts(form.deleted_accounts)
+    except ValueError:
+        raise Invalid(
+            "policy_invalid", "Check the toxicity threshold and the deletion policy.", None
+        ) from None
+    return ModerationPolicy(
+        banned_words=_words(form.banned_words),
+        suspect_words=_words(form.suspect_words),
+        hold_link_only=bool(form.hold_link_only),
+        toxicity_threshold=threshold,
+        check_url=form.check_url.strip(),
+        premoderate_all=bool(form.premoderate_all),
+        deleted_accounts=deleted,
+        **numbers,
+    )
+
+
+def _policy_page(site: Site, policy: ModerationPolicy, error: DomainError | None = None) -> Template:
+    return Template(
+        template_name="desk_policy.html",
+        context={"site": site, "policy": policy, "error": error},
+        headers=DESK_HEADERS,
+        status_code=error.status if error else 200,
+    )
+
+
+@get("/desk/{slug:str}/policy", include_in_schema=False)
+async def policy_page(request: AnyRequest, slug: FromPath[str]) -> Template:
+    """The site's moderation policy as a form, for its admins."""
+    try:
+        admin = await _moderator(request, slug, Action.MANAGE_SITE)
+    except DomainError as error:
+        return _refused(error, slug)
+    return _policy_page(admin.site, admin.site.moderation)
+
+
+@post("/desk/{slug:str}/policy", include_in_schema=False)
+async def policy_save(
+    request: AnyRequest, slug: FromPath[str], data: URLEncodedBody[PolicyForm]
+) -> Response[Any]:
+    try:
+        admin = await _moderator(request, slug, Action.MANAGE_SITE)
+    except DomainError as error:
+        return _refused(error, slug)
+    try:
+        await moderation.do_set_policy(ctx_of(request), slug, _policy_from(data), admin.name)
+    except DomainError as error:
+        return _policy_page(admin.site, admin.site.moderation, error)
+    return Redirect(f"/desk/{slug}/policy", status_code=303)
 
 
 def _may_audit(moderator: Moderator) -> bool:
@@ -313,4 +405,4 @@ async def audit_page(
     )
 
 
-ROUTES = [desk_index, desk, act, thread_act, author_page, author_act, audit_page]
+ROUTES = [desk_index, desk, act, thread_act, policy_page, policy_save, author_page, author_act, audit_page]
