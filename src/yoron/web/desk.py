@@ -6,8 +6,9 @@ u, x and bulk) on top, calling the same services through the JSON API.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ from yoron.services import moderation, sites, threads
 from yoron.services.context import Context
 from yoron.services.moderation import Moderator
 from yoron.web.identity import viewer_of
-from yoron.web.moderation import queue_filter
+from yoron.web.moderation import moderator_of, ms_of, queue_filter
 from yoron.web.pages import PAGE_HEADERS
 from yoron.web.runtime import ctx_of
 from yoron.web.schemas import MAX_ID, when
@@ -108,10 +109,6 @@ def _refused(error: DomainError, slug: str) -> Template:
     )
 
 
-async def _moderator(request: AnyRequest, slug: str, action: Action = Action.MODERATE) -> Moderator:
-    return await moderation.access_moderator(ctx_of(request), await viewer_of(request), slug, action)
-
-
 def _ids(value: str) -> list[int]:
     parts = [p for p in value.replace(",", " ").split() if p]
     if not parts or not all(p.isdigit() and 0 < int(p) <= MAX_ID for p in parts):
@@ -151,7 +148,7 @@ async def desk(
     after: Annotated[int | None, QueryParameter(ge=0, le=MAX_ID)] = None,
 ) -> Template:
     try:
-        moderator = await _moderator(request, slug)
+        moderator = await moderator_of(request, slug)
         where = queue_filter(queue, thread, author, reason, q, order)
     except DomainError as error:
         return _refused(error, slug)
@@ -201,7 +198,7 @@ async def thread_act(
 ) -> Response[Any]:
     """Close or reopen the thread, pre-moderate it, pin a notice."""
     try:
-        moderator = await _moderator(request, slug)
+        moderator = await moderator_of(request, slug)
         state = ThreadState(data.state) if data.state else None
         await moderation.do_thread_controls(
             ctx_of(request),
@@ -218,6 +215,10 @@ async def thread_act(
     return Redirect(f"/desk/{slug}?queue=all&thread={thread_id}", status_code=303)
 
 
+# The policy's whole-number fields, as the policy itself declares them.
+WHOLE_NUMBERS = tuple(f.name for f in dataclasses.fields(ModerationPolicy) if f.type == "int")
+
+
 def _words(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
 
@@ -225,15 +226,7 @@ def _words(text: str) -> tuple[str, ...]:
 def _policy_from(form: PolicyForm) -> ModerationPolicy:
     """The form's fields as a policy; a field that is not a number is refused by name."""
     numbers: dict[str, Any] = {}
-    for name in (
-        "max_links",
-        "hold_new_commenters",
-        "repeat_window_minutes",
-        "min_length",
-        "report_threshold",
-        "auto_close_days",
-        "check_timeout_ms",
-    ):
+    for name in WHOLE_NUMBERS:
         value = getattr(form, name).strip()
         if not value.isdigit() or len(value) > 9:
             raise Invalid("policy_invalid", f"{name.replace('_', ' ')} is a whole number.", name)
@@ -270,7 +263,7 @@ def _policy_page(site: Site, policy: ModerationPolicy, error: DomainError | None
 async def policy_page(request: AnyRequest, slug: FromPath[str]) -> Template:
     """The site's moderation policy as a form, for its admins."""
     try:
-        admin = await _moderator(request, slug, Action.MANAGE_SITE)
+        admin = await moderator_of(request, slug, Action.MANAGE_SITE)
     except DomainError as error:
         return _refused(error, slug)
     return _policy_page(admin.site, admin.site.moderation)
@@ -281,7 +274,7 @@ async def policy_save(
     request: AnyRequest, slug: FromPath[str], data: URLEncodedBody[PolicyForm]
 ) -> Response[Any]:
     try:
-        admin = await _moderator(request, slug, Action.MANAGE_SITE)
+        admin = await moderator_of(request, slug, Action.MANAGE_SITE)
     except DomainError as error:
         return _refused(error, slug)
     try:
@@ -311,7 +304,7 @@ def _filters(where: QueueFilter) -> dict[str, str | int]:
 async def act(request: AnyRequest, slug: FromPath[str], data: URLEncodedBody[ActForm]) -> Response[Any]:
     """Approve, reject, feature or unfeature the chosen comments, then back to the queue."""
     try:
-        moderator = await _moderator(request, slug)
+        moderator = await moderator_of(request, slug)
         await moderation.do_decide(
             ctx_of(request), moderator, _ids(data.ids), Decide(data.action), data.reason
         )
@@ -329,7 +322,7 @@ async def author_page(
     """The author drawer: record, notes, sanctions, and the actions on them."""
     ctx = ctx_of(request)
     try:
-        moderator = await _moderator(request, slug)
+        moderator = await moderator_of(request, slug)
         history = await moderation.history(ctx, moderator, subject)
     except DomainError as error:
         return _refused(error, slug)
@@ -354,7 +347,7 @@ def _until(value: str) -> int | None:
         day = datetime.fromisoformat(value.strip())
     except ValueError:
         raise Invalid("until_invalid", "Give the end as a date, like 2026-12-31.", "until") from None
-    return int((day if day.tzinfo else day.replace(tzinfo=UTC)).timestamp() * 1000)
+    return ms_of(day)
 
 
 @post("/desk/{slug:str}/authors/{subject:str}", include_in_schema=False)
@@ -364,7 +357,7 @@ async def author_act(
     """Add a note, sanction, or lift a sanction (kind ``lift_<kind>``)."""
     ctx = ctx_of(request)
     try:
-        moderator = await _moderator(request, slug)
+        moderator = await moderator_of(request, slug)
         if data.kind == "note":
             await moderation.do_add_note(ctx, moderator, subject, data.note)
         elif data.kind.startswith("lift_"):
@@ -393,7 +386,7 @@ async def audit_page(
     before: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
 ) -> Template:
     try:
-        moderator = await _moderator(request, slug, Action.MANAGE_USERS)
+        moderator = await moderator_of(request, slug, Action.MANAGE_USERS)
     except DomainError as error:
         return _refused(error, slug)
     entries = await moderation.audit_log(ctx_of(request), moderator, before, DESK_PAGE)

@@ -176,9 +176,8 @@ class AuditOut(Struct):
     next_before: int | None
 
 
-def _ms(moment: datetime | None) -> int | None:
-    if moment is None:
-        return None
+def ms_of(moment: datetime) -> int:
+    """Unix milliseconds; a moment without a zone is taken as UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp() * 1000)
@@ -369,7 +368,7 @@ async def sanction(request: AnyRequest, slug: FromPath[str], data: JSONBody[Sanc
         data.subject,
         data.kind,
         data.reason,
-        _ms(data.until),
+        ms_of(data.until) if data.until else None,
         reject_comments=data.reject_comments,
     )
     until = when(made.until) if made.until else None
